@@ -1,0 +1,72 @@
+# Two commands set everything up on a fresh machine:
+#   make run   - virtualenv, install, migrate the local SQLite database, demo content, serve on 127.0.0.1:8000
+#   make test  - the same set-up, then the whole test suite (PostgreSQL when DATABASE_URL is set)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Local runs are DEBUG unless told otherwise; production sets DEBUG=0 and a SECRET_KEY.
+export DEBUG ?= 1
+
+# The first interpreter that is Python >= 3.12 (pyenv picks 3.12 from .python-version).
+PYTHON_CANDIDATES := python3.12 python3.13 python3.14 python3 python
+PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; \
+	done)
+
+.PHONY: help run test lint format setup migrate demo messages check-python clean
+
+help:
+	@echo "make run     set up and serve http://127.0.0.1:8000/ (admin at /admin/)"
+	@echo "make test    set up and run the whole test suite"
+	@echo "make lint    ruff check + format check"
+	@echo "make format  apply ruff fixes and formatting"
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: Python 3.12 or newer is required, but none was found on PATH (tried: $(PYTHON_CANDIDATES))." >&2; \
+	  echo "       Install it (e.g. 'pyenv install 3.12') and run make again." >&2; \
+	  exit 1; \
+	fi
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt | check-python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+setup: $(BIN)/.installed
+
+migrate: setup
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Stop with Ctrl+C."
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: demo
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Rebuild the translation catalogues after changing UI strings (needs GNU gettext); the
+# compiled .mo files are committed, so a fresh machine does not need gettext.
+messages: setup
+	$(BIN)/python manage.py makemessages --locale ru --locale kk --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,291 @@
+"""Demo content written for this project (no text is copied from any real site).
+
+The people and the source agency are invented. Loaded by ``manage.py load_demo``.
+"""
+
+import datetime as dt
+
+PUBLISHER = {
+    "slug": "dknews",
+    "name": "Международное информационное агентство «DKNews»",
+    "short_name": "МИА «DKNews»",
+    "domain": "DKNews.kz",
+    "founded_year": 2006,
+    "is_publisher": True,
+    "registration_authority": "Министерство культуры и информации Республики Казахстан",
+    "registration_number": "10484-АА",
+    "registration_date": dt.date(2010, 1, 20),
+}
+
+SOURCES = [
+    {
+        "slug": "dala-news",
+        "name": "Информационное агентство «Дала Ньюс»",
+        "short_name": "ИА «Дала Ньюс»",
+        "domain": "dalanews.example",
+        "founded_year": 2015,
+    },
+]
+
+PROMO_BLOCKS = [
+    {
+        "title": "Telegram-канал «Нефть и Газ Казахстана». Факты и комментарии",
+        "text": "Главные новости отрасли, цифры и мнения экспертов — каждый день в одном канале.",
+        "url": "https://t.me/s/example_neft_i_gaz",
+        "link_text": "Бесплатная подписка",
+        "position": 1,
+    },
+]
+
+SECTIONS = [
+    {"slug": "politika", "name": "Политика", "position": 1, "description": "Государство, дипломатия, выборы."},
+    {"slug": "ekonomika", "name": "Экономика", "position": 2, "description": "Отрасли, рынки, бюджет."},
+    {"slug": "obshchestvo", "name": "Общество", "position": 3, "description": "Города, люди, социальная сфера."},
+    {"slug": "kultura", "name": "Культура", "position": 4, "description": "Театр, кино, музыка, книги."},
+    {"slug": "sport", "name": "Спорт", "position": 5, "description": ""},
+]
+
+PEOPLE = [
+    {
+        "slug": "aidos-sarsenbaev",
+        "name": "Айдос Сарсенбаев",
+        "position": "министр культуры и спорта Республики Казахстан",
+        "organisation": "Министерство культуры и спорта РК",
+        "country": "KZ",
+        "bio": "Вымышленный персонаж демонстрационных материалов.",
+    },
+    {
+        "slug": "rashad-guliev",
+        "name": "Рашад Гулиев",
+        "position": "Чрезвычайный и Полномочный Посол Азербайджанской Республики в Республике Казахстан",
+        "organisation": "Посольство Азербайджана в Казахстане",
+        "country": "AZ",
+        "bio": "Вымышленный персонаж демонстрационных материалов.",
+    },
+    {
+        "slug": "gulnara-ospanova",
+        "name": "Гульнара Оспанова",
+        "position": "аким города (вымышленный)",
+        "organisation": "Акимат",
+        "country": "KZ",
+        "bio": "",
+    },
+    {
+        "slug": "marat-zhunusov",
+        "name": "Марат Жунусов",
+        "position": "главный тренер сборной по боксу",
+        "organisation": "Федерация бокса",
+        "country": "KZ",
+        "bio": "",
+    },
+    # Authors: linked to the demo staff accounts by load_demo.
+    {
+        "slug": "dina-akhmetova",
+        "name": "Дина Ахметова",
+        "position": "корреспондент",
+        "organisation": "МИА «DKNews»",
+        "country": "KZ",
+        "bio": "",
+        "user": "journalist",
+    },
+    {
+        "slug": "timur-bekov",
+        "name": "Тимур Беков",
+        "position": "выпускающий редактор",
+        "organisation": "МИА «DKNews»",
+        "country": "KZ",
+        "bio": "",
+        "user": "editor",
+    },
+]
+
+USERS = [
+    {"username": "admin", "password": "admin-demo-pass", "group": None, "superuser": True, "first_name": "Админ"},
+    {
+        "username": "editor",
+        "password": "editor-demo-pass",
+        "group": "Editor",
+        "superuser": False,
+        "first_name": "Тимур",
+    },
+    {
+        "username": "journalist",
+        "password": "journalist-demo-pass",
+        "group": "Journalist",
+        "superuser": False,
+        "first_name": "Дина",
+    },
+]
+
+QUOTE = (
+    "<blockquote><p>«Культура — это язык, на котором народы понимают друг друга без переводчика. "
+    "Мы хотим, чтобы казахстанский зритель увидел азербайджанский театр не на гастрольной афише раз в "
+    "десять лет, а в постоянном репертуаре, и чтобы наши артисты так же регулярно выходили на сцену в Баку. "
+    "Для этого мы договорились о совместных постановках, об обмене студентами консерваторий и о цифровом "
+    "архиве, в котором записи спектаклей будут доступны зрителям обеих стран — бесплатно и на трёх языках»."
+    "</p><cite>— Айдос Сарсенбаев, министр культуры и спорта</cite></blockquote>"
+)
+
+# publish_offset: hours relative to the moment the demo is first loaded (negative: in the past).
+ARTICLES = [
+    {
+        "slug": "ministr-kultury-i-sporta-vstretilsya-s-poslom-azerbaydzhana",
+        "title": "Министр культуры и спорта встретился с послом Азербайджана",
+        "lead": "В Астане обсудили совместные театральные постановки и обмен студентами творческих вузов",
+        "body": (
+            "<p>Встреча прошла в здании министерства и продлилась почти два часа. Стороны обсудили "
+            "программу Дней культуры Азербайджана в Казахстане, которые планируется провести осенью.</p>"
+            + QUOTE
+            + "<p>Посол поблагодарил казахстанскую сторону за поддержку азербайджанского культурного центра "
+            "и предложил включить в программу выставку ковроткачества и вечер мугама.</p>"
+            "<h2>Что дальше</h2><ul><li>рабочая группа соберётся в следующем месяце;</li>"
+            "<li>список совместных постановок утвердят до конца года.</li></ul>"
+        ),
+        "language": "ru",
+        "section": "kultura",
+        "tags": ["Культура", "Дипломатия", "Азербайджан"],
+        "people": ["aidos-sarsenbaev", "rashad-guliev"],
+        "countries": ["KZ", "AZ"],
+        "authors": ["dina-akhmetova"],
+        "source": "dknews",
+        "status": "published",
+        "publish_offset": -26,
+        "image": ("#1f4e79", "#c9a227"),
+        "image_caption": "Встреча в министерстве культуры и спорта",
+        "image_credit": "Фото: пресс-служба министерства (демо)",
+    },
+    {
+        "slug": "v-atyrau-obsudili-modernizatsiyu-neftepererabotki",
+        "title": "В Атырау обсудили модернизацию нефтепереработки",
+        "lead": "Отраслевые компании представили планы по снижению выбросов на 15% к 2030 году",
+        "body": (
+            "<p>На отраслевой конференции в Атырау представители нефтеперерабатывающих предприятий "
+            "рассказали о планах обновления установок. Основной акцент — на энергоэффективность и "
+            "сокращение выбросов.</p><p>Участники отметили, что инвестиции окупятся за счёт снижения "
+            "расходов на топливо и ремонт. Итоговый документ конференции направят в профильное министерство.</p>"
+        ),
+        "language": "ru",
+        "section": "ekonomika",
+        "tags": ["Нефть и газ", "Экономика", "Экология"],
+        "people": [],
+        "countries": ["KZ"],
+        "authors": ["timur-bekov"],
+        "source": "dala-news",
+        "status": "published",
+        "publish_offset": -20,
+        "image": ("#3b3b3b", "#e07b00"),
+        "image_caption": "Нефтеперерабатывающий завод",
+        "image_credit": "Фото: ИА «Дала Ньюс» (демо)",
+    },
+    {
+        "slug": "almatyda-zhana-kitaphana-ashyldy",
+        "title": "Алматыда жаңа кітапхана ашылды",
+        "lead": "Қала тұрғындары үшін заманауи оқу залы мен балалар бөлімі жұмыс істей бастады",
+        "body": (
+            "<p>Жаңа кітапхананың қорында 50 мыңнан астам кітап бар. Оқырмандар үшін тегін Wi-Fi, "
+            "коворкинг аймағы және балаларға арналған ойын бөлмесі қарастырылған.</p>"
+            "<blockquote><p>«Кітапхана — тек кітап сақтайтын орын емес, ол қала тұрғындарының кездесетін, "
+            "оқитын және жаңа білім алатын ортасы болуы керек», — деді қала әкімі Гүлнара Оспанова.</p></blockquote>"
+            "<p>Кітапхана күн сайын сағат 9:00-ден 21:00-ге дейін жұмыс істейді. Өңірлердегі оқырмандар "
+            "үшін электрондық каталог та іске қосылды.</p>"
+        ),
+        "language": "kk",
+        "section": "obshchestvo",
+        "tags": ["Қоғам", "Білім"],
+        "people": ["gulnara-ospanova"],
+        "countries": ["KZ"],
+        "authors": ["dina-akhmetova"],
+        "source": "dknews",
+        "status": "published",
+        "publish_offset": -8,
+        "image": ("#2e7d32", "#f1f8e9"),
+        "image_caption": "Жаңа кітапхананың оқу залы",
+        "image_credit": "Фото: DKNews (демо)",
+    },
+    {
+        "slug": "sbornaya-kazakhstana-po-boksu-zavoevala-tri-medali-v-tashkente",
+        "title": "Сборная Казахстана по боксу завоевала три медали в Ташкенте",
+        "lead": "На международном турнире казахстанские боксёры взяли одно золото и две бронзы",
+        "body": (
+            "<p>Золото в весовой категории до 63,5 кг завоевал дебютант сборной. Ещё двое спортсменов "
+            "остановились в полуфинале.</p><p>«Для молодой команды это хороший результат, но над защитой "
+            "придётся поработать», — сказал главный тренер Марат Жунусов.</p>"
+        ),
+        "language": "ru",
+        "section": "sport",
+        "tags": ["Бокс", "Спорт"],
+        "people": ["marat-zhunusov"],
+        "countries": ["KZ", "UZ"],
+        "authors": ["timur-bekov"],
+        "source": "dknews",
+        "status": "published",
+        "publish_offset": -5,
+    },
+    {
+        "slug": "v-astane-zapustili-novyy-marshrut-elektrobusov",
+        "title": "В Астане запустили новый маршрут электробусов",
+        "lead": "Маршрут соединил левый берег с железнодорожным вокзалом — интервал движения 10 минут",
+        "body": (
+            "<p>На линию вышли 12 электробусов. Проезд оплачивается транспортной картой или QR-кодом.</p>"
+            "<p>В акимате пообещали до конца года добавить ещё два маршрута и установить на остановках "
+            "табло с временем прибытия.</p>"
+        ),
+        "language": "ru",
+        "section": "obshchestvo",
+        "tags": ["Транспорт", "Астана"],
+        "people": [],
+        "countries": ["KZ"],
+        "authors": ["dina-akhmetova"],
+        "source": "dknews",
+        "status": "published",
+        "publish_offset": -2,
+    },
+    {
+        "slug": "kazakhstan-and-azerbaijan-agree-to-expand-cultural-exchange",
+        "title": "Kazakhstan and Azerbaijan agree to expand cultural exchange",
+        "lead": "Joint theatre productions and student exchanges are planned, DKNews.kz reports",
+        "body": (
+            "<p>The minister of culture and sports met the ambassador of Azerbaijan in Astana to discuss "
+            "a programme of Azerbaijani Culture Days in Kazakhstan.</p>"
+        ),
+        "language": "en",
+        "section": "politika",
+        "tags": ["Дипломатия", "Азербайджан"],
+        "people": ["aidos-sarsenbaev", "rashad-guliev"],
+        "countries": ["KZ", "AZ"],
+        "authors": ["timur-bekov"],
+        "source": "dknews",
+        "status": "published",
+        "publish_offset": -25,
+    },
+    {
+        "slug": "v-shymkente-proydet-festival-narodnoy-muzyki",
+        "title": "В Шымкенте пройдёт международный фестиваль народной музыки",
+        "lead": "Исполнители из семи стран выступят на главной площади города",
+        "body": "<p>Фестиваль продлится три дня. Вход на все концерты свободный.</p>",
+        "language": "ru",
+        "section": "kultura",
+        "tags": ["Культура", "Музыка"],
+        "people": [],
+        "countries": ["KZ", "UZ", "KG", "TR"],
+        "authors": ["dina-akhmetova"],
+        "source": "dknews",
+        "status": "published",
+        "publish_offset": 72,  # scheduled: appears three days after the demo is loaded
+    },
+    {
+        "slug": "chernovik-itogi-goda-v-kulture",
+        "title": "Итоги года в культуре: премьеры, гастроли, открытия",
+        "lead": "Черновик: собираем главные события года",
+        "body": "<p>Текст в работе.</p>",
+        "language": "ru",
+        "section": "kultura",
+        "tags": ["Культура"],
+        "people": ["aidos-sarsenbaev"],
+        "countries": ["KZ"],
+        "authors": ["dina-akhmetova"],
+        "source": "dknews",
+        "status": "draft",
+        "publish_offset": None,
+    },
+]

@@ -1,0 +1,116 @@
+"""Load the demo content and the demo accounts. Safe to run again: it only adds what is missing."""
+
+import io
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from agencies.models import Agency, PromoBlock
+from agencies.services import publisher_cache_clear
+from articles import demo
+from articles.models import Article, Country, Person, Section
+
+
+def gradient_jpeg(top: str, bottom: str, size=(1200, 675)) -> bytes:
+    """A plain two-colour gradient: a stand-in lead image that nobody owns."""
+    width, height = size
+    start, end = Image.new("RGB", (1, 1), top).getpixel((0, 0)), Image.new("RGB", (1, 1), bottom).getpixel((0, 0))
+    column = Image.new("RGB", (1, height))
+    for y in range(height):
+        t = y / (height - 1)
+        column.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(start, end, strict=True)))
+    buffer = io.BytesIO()
+    column.resize(size).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+class Command(BaseCommand):
+    help = "Load demo articles, people, sections, agencies and the demo accounts (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            created = self.load()
+        publisher_cache_clear()
+        self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({created} new rows)."))
+        self.stdout.write("Demo logins (admin at /admin/):")
+        for account in demo.USERS:
+            self.stdout.write(f"  {account['username']} / {account['password']}")
+
+    def load(self) -> int:
+        created = 0
+        now = timezone.now()
+
+        users = {}
+        for account in demo.USERS:
+            user, is_new = get_user_model().objects.get_or_create(
+                username=account["username"],
+                defaults={
+                    "first_name": account["first_name"],
+                    "is_staff": True,
+                    "is_superuser": account["superuser"],
+                },
+            )
+            if is_new:
+                user.set_password(account["password"])
+                user.save(update_fields=["password"])
+                created += 1
+            if account["group"]:
+                user.groups.add(Group.objects.get(name=account["group"]))
+            users[account["username"]] = user
+
+        agencies = {}
+        for row in [demo.PUBLISHER, *demo.SOURCES]:
+            agency, is_new = Agency.objects.get_or_create(slug=row["slug"], defaults=row)
+            agencies[row["slug"]] = agency
+            created += is_new
+
+        for row in demo.PROMO_BLOCKS:
+            created += PromoBlock.objects.get_or_create(url=row["url"], defaults=row)[1]
+
+        sections = {}
+        for row in demo.SECTIONS:
+            sections[row["slug"]], is_new = Section.objects.get_or_create(slug=row["slug"], defaults=row)
+            created += is_new
+
+        countries = {country.code: country for country in Country.objects.all()}
+        people = {}
+        for row in demo.PEOPLE:
+            fields = {key: value for key, value in row.items() if key not in {"country", "user"}}
+            fields["country"] = countries[row["country"]]
+            if "user" in row:
+                fields["user"] = users[row["user"]]
+            people[row["slug"]], is_new = Person.objects.get_or_create(slug=row["slug"], defaults=fields)
+            created += is_new
+
+        for row in demo.ARTICLES:
+            if Article.objects.filter(slug=row["slug"]).exists():
+                continue
+            offset = row["publish_offset"]
+            article = Article(
+                slug=row["slug"],
+                title=row["title"],
+                lead=row["lead"],
+                body=row["body"],
+                language=row["language"],
+                section=sections[row["section"]],
+                source=agencies[row["source"]],
+                status=row["status"],
+                publish_at=None if offset is None else now + timedelta(hours=offset),
+                image_caption=row.get("image_caption", ""),
+                image_credit=row.get("image_credit", ""),
+            )
+            if "image" in row:
+                article.image.save(f"{row['slug']}.jpg", ContentFile(gradient_jpeg(*row["image"])), save=False)
+            article.save()
+            article.tags.set(row["tags"])
+            article.people.set([people[slug] for slug in row["people"]])
+            article.countries.set([countries[code] for code in row["countries"]])
+            article.authors.set([people[slug] for slug in row["authors"]])
+            created += 1
+        return created

@@ -1,0 +1,277 @@
+"""The editorial content: articles, sections, tags, and the story's subjects (people, countries)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from newsroom.html import sanitize_html
+from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country. All of them are loaded by a data migration; nobody types them."""
+
+    code = models.CharField(_("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. KZ."))
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name_ru"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="articles_country_code_iso_alpha2"),
+        ]
+
+    def __str__(self):
+        return self.name_ru
+
+
+class Section(UniqueSlugMixin, models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, blank=True, help_text=_("Leave empty to build it from the name.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position in the menu"), default=0, help_text=_("Smaller numbers come first.")
+    )
+
+    slug_fallback = "section"
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(UniqueSlugMixin, models.Model):
+    """A newsmaker mentioned in stories, or an author (then linked to a staff user)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, blank=True, help_text=_("Leave empty to build it from the name.")
+    )
+    position = models.CharField(
+        _("position"), max_length=300, blank=True, help_text=_("e.g. министр культуры и спорта")
+    )
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    photo = models.ImageField(_("photo"), upload_to="people/%Y/%m/", blank=True)
+    bio = models.TextField(_("short bio"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text=_("Set for authors: the staff account that writes under this name."),
+    )
+
+    slug_fallback = "person"
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="articles_person_name_idx")]
+
+    def __str__(self):
+        return f"{self.name}, {self.position}" if self.position else self.name
+
+
+class Tag(TagBase):
+    """A topic ("Тема"). Names keep their Cyrillic; slugs are transliterated and never empty."""
+
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, blank=True, help_text=_("Leave empty to build it from the name.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    slug_source = "name"
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        max_length = self._meta.get_field("slug").max_length
+        slug = slugify(tag, max_length=max_length, fallback="tag")
+        return slug if i is None else with_suffix(slug, i + 1, max_length=max_length)
+
+
+class TaggedArticle(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("article topic")
+        verbose_name_plural = _("article topics")
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="articles_taggedarticle_unique")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see, decided at query time: no job has to run for a schedule to work."""
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).exclude(expire_at__lte=now)
+
+    def for_list(self):
+        return self.select_related("section").order_by("-publish_at", "-pk")
+
+    def for_detail(self):
+        return self.select_related("section", "source").prefetch_related(
+            "tags",
+            models.Prefetch("authors", queryset=Person.objects.order_by("name")),
+            models.Prefetch("people", queryset=Person.objects.order_by("name")),
+            models.Prefetch("countries", queryset=Country.objects.order_by("name_ru")),
+        )
+
+
+class Article(UniqueSlugMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Language(models.TextChoices):
+        RUSSIAN = "ru", _("Russian")
+        KAZAKH = "kk", _("Kazakh")
+        ENGLISH = "en", _("English")
+
+    title = models.CharField(_("headline"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The article's address. Leave empty to build it from the headline; "
+            "it does not change when the headline is edited."
+        ),
+    )
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("The first paragraph; it credits the source: «..., передает DKNews.kz».")
+    )
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("HTML. Scripts, styles and unsafe links are removed on save.")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.RUSSIAN)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(
+        verbose_name=_("topics"),
+        through=TaggedArticle,
+        blank=True,
+        help_text=_("Topics («Тема»), separated by commas."),
+    )
+    people = models.ManyToManyField(Person, verbose_name=_("people mentioned"), blank=True, related_name="mentioned_in")
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="articles")
+    source = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credited_articles",
+        help_text=_("The agency the lead credits: «..., передает DKNews.kz»."),
+    )
+    authors = models.ManyToManyField(Person, verbose_name=_("authors"), blank=True, related_name="authored_articles")
+    image = models.ImageField(_("lead image"), upload_to="articles/%Y/%m/", blank=True)
+    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+    image_credit = models.CharField(
+        _("image credit"), max_length=200, blank=True, help_text=_("e.g. Фото: пресс-служба министерства")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Newsroom time. A future time schedules the article; it appears at that minute without any job running."
+        ),
+    )
+    expire_at = models.DateTimeField(
+        _("expire at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the article disappears from the site at this time."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    slug_source = "title"
+    slug_fallback = "article"
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-publish_at", "-pk"]
+        permissions = [("publish_article", _("Can publish, schedule and withdraw articles"))]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="articles_article_status_pub"),
+            models.Index(fields=["section", "-publish_at"], name="articles_article_section_pub"),
+            models.Index(fields=["language", "-publish_at"], name="articles_article_lang_pub"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published", "withdrawn"]),
+                name="articles_article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["ru", "kk", "en"]), name="articles_article_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                name="articles_article_published_has_time",
+                violation_error_message=_("A published article needs a publication time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expire_at__isnull=True)
+                | Q(publish_at__isnull=True)
+                | Q(expire_at__gt=models.F("publish_at")),
+                name="articles_article_expires_after_publish",
+                violation_error_message=_("The expiry time must be after the publication time."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = self.title.strip()
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.title and not self.title.strip():
+            raise ValidationError({"title": _("The headline cannot be blank.")})
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            # Publishing without a time means "now": the editor should not have to type it.
+            self.publish_at = timezone.now()
+        if self.expire_at and self.publish_at and self.expire_at <= self.publish_at:
+            raise ValidationError({"expire_at": _("The expiry time must be after the publication time.")})

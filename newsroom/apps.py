@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+class NewsroomConfig(AppConfig):
+    """The project package as an app: project-wide templates, static files and database tweaks."""
+
+    name = "newsroom"
+    verbose_name = "Newsroom"
+
+    def ready(self):
+        from newsroom.db import sqlite_unicode_case_folding
+
+        connection_created.connect(sqlite_unicode_case_folding, dispatch_uid="newsroom.sqlite_unicode_case_folding")

@@ -1,0 +1,71 @@
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from agencies.models import Agency
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_MODELS = [
+    "agencies.Agency",
+    "agencies.PromoBlock",
+    "articles.Article",
+    "articles.Section",
+    "articles.Person",
+    "articles.Tag",
+    "articles.TaggedArticle",
+    "auth.User",
+]
+
+
+def row_counts():
+    return {label: apps.get_model(label).objects.count() for label in CONTENT_MODELS}
+
+
+def test_load_demo_twice_changes_nothing(capsys):
+    call_command("load_demo")
+    first = row_counts()
+    snapshot = list(Article.objects.order_by("pk").values())
+    call_command("load_demo")
+    assert row_counts() == first
+    assert list(Article.objects.order_by("pk").values()) == snapshot
+    assert "editor / editor-demo-pass" in capsys.readouterr().out
+
+
+def test_demo_content_covers_what_the_newsroom_needs():
+    call_command("load_demo")
+    articles = Article.objects.all()
+    assert articles.count() >= 6
+    assert articles.filter(language="kk", body__contains="қ").exists()
+    assert articles.filter(status="draft").exists()
+    assert articles.published().count() < articles.filter(status="published").count()  # one is scheduled
+    assert articles.filter(body__contains="<blockquote>").exists()
+    assert articles.values("section").distinct().count() >= 3
+    publisher = Agency.objects.publisher()
+    assert (publisher.registration_number, str(publisher.registration_date)) == ("10484-АА", "2010-01-20")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "group"),
+    [
+        ("admin", "admin-demo-pass", None),
+        ("editor", "editor-demo-pass", "Editor"),
+        ("journalist", "journalist-demo-pass", "Journalist"),
+    ],
+)
+def test_demo_accounts_can_log_in(username, password, group):
+    call_command("load_demo")
+    user = authenticate(username=username, password=password)
+    assert user is not None and user.is_staff
+    if group:
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+    else:
+        assert user.is_superuser
+
+
+def test_load_demo_works_with_debug_off(settings):
+    settings.DEBUG = False
+    call_command("load_demo")
+    assert Article.objects.exists()

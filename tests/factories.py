@@ -1,0 +1,85 @@
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from agencies.models import Agency, PromoBlock
+from articles.models import Article, Country, Person, Section
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.django.Password("test-pass-123")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Информационное агентство «Источник {n}»")
+    short_name = factory.Sequence(lambda n: f"ИА «Источник {n}»")
+    domain = factory.Sequence(lambda n: f"source{n}.example")
+    founded_year = 2001
+
+
+class PublisherFactory(AgencyFactory):
+    name = "Международное информационное агентство «DKNews»"
+    short_name = "МИА «DKNews»"
+    domain = "DKNews.kz"
+    founded_year = 2006
+    is_publisher = True
+    registration_authority = "Министерство культуры и информации Республики Казахстан"
+    registration_number = "10484-АА"
+    registration_date = dt.date(2010, 1, 20)
+
+
+class PromoBlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PromoBlock
+
+    title = "Telegram-канал агентства"
+    url = "https://t.me/s/example"
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"Раздел {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Персона {n}")
+    position = "министр культуры и спорта"
+
+
+def country(code: str) -> Country:
+    """Countries come from the data migration; tests look them up, never create them."""
+    return Country.objects.get(code=code)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Новость номер {n}")
+    lead = "Лид новости, передает DKNews.kz"
+    body = "<p>Текст новости.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)

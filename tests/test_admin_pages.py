@@ -1,0 +1,187 @@
+"""Every admin page renders, and bad input on the forms is a clear error that keeps what was typed."""
+
+import pytest
+from django.contrib.admin.sites import site
+from django.urls import reverse
+
+from agencies.models import Agency, PromoBlock
+from articles.models import Article, Country, Person, Section, Tag
+from tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    PromoBlockFactory,
+    PublisherFactory,
+    SectionFactory,
+    UserFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def objects():
+    return {
+        Article: ArticleFactory(tags=["Экономика"]),
+        Section: SectionFactory(),
+        Person: PersonFactory(),
+        Country: country("KZ"),
+        Tag: Tag.objects.get(name="Экономика"),
+        Agency: PublisherFactory(),
+        PromoBlock: PromoBlockFactory(),
+    }
+
+
+@pytest.mark.parametrize(
+    "model", [Article, Section, Person, Country, Tag, Agency, PromoBlock], ids=lambda m: m.__name__
+)
+def test_admin_changelist_add_and_change_pages_render(superuser_client, objects, model):
+    assert model in site._registry
+    opts = model._meta
+    obj = objects[model]
+    changelist = superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    assert str(obj) in changelist.content.decode()
+    change = superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+    assert change.status_code == 200
+    add = superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == (403 if model is Country else 200)
+
+
+def test_admin_is_in_russian_by_default(superuser_client):
+    html = superuser_client.get(reverse("admin:index")).content.decode()
+    assert "Статьи" in html and "Выйти" in html
+
+
+def test_article_changelist_shows_newsroom_time_and_search_works(superuser_client):
+    ArticleFactory(title="Атырау: модернизация")
+    ArticleFactory(title="Другая новость")
+    html = superuser_client.get(reverse("admin:articles_article_changelist"), {"q": "Атырау"}).content.decode()
+    assert "Атырау: модернизация" in html and "Другая новость" not in html
+
+
+def article_form(**overrides):
+    data = {
+        "title": "Новость",
+        "slug": "",
+        "lead": "Лид",
+        "body": "<p>Текст</p>",
+        "language": "ru",
+        "status": "draft",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "expire_at_0": "",
+        "expire_at_1": "",
+        "image_caption": "",
+        "image_credit": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_creates_an_article_with_new_and_existing_topics(superuser_client):
+    ArticleFactory(tags=["Экономика"])
+    response = superuser_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(title="Қазақстан экспорты өсті", tags=["экономика", "Экспорт"], countries=[country("KZ").pk]),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(title="Қазақстан экспорты өсті")
+    assert article.slug == "qazaqstan-eksporty-osti"
+    assert sorted(article.tags.names()) == ["Экономика", "Экспорт"]
+    assert list(article.countries.values_list("code", flat=True)) == ["KZ"]
+
+
+def test_admin_duplicate_title_gets_a_distinct_slug(superuser_client):
+    ArticleFactory(title="Одинаковый заголовок")
+    response = superuser_client.post(reverse("admin:articles_article_add"), article_form(title="Одинаковый заголовок"))
+    assert response.status_code == 302
+    assert sorted(Article.objects.values_list("slug", flat=True)) == ["odinakovyy-zagolovok", "odinakovyy-zagolovok-2"]
+
+
+def test_admin_duplicate_slug_typed_by_hand_is_a_form_error(superuser_client):
+    ArticleFactory(title="Первая", slug="pervaya")
+    response = superuser_client.post(
+        reverse("admin:articles_article_add"), article_form(title="Вторая", slug="pervaya", lead="Мой лид")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "errornote" in html and "Мой лид" in html
+
+
+def test_admin_title_over_the_limit_is_a_form_error_keeping_the_text(superuser_client):
+    title = "Очень длинный заголовок " * 25
+    body = "<p>Текст, который нельзя потерять</p>"
+    response = superuser_client.post(reverse("admin:articles_article_add"), article_form(title=title, body=body))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "не более 300 символов" in html
+    assert "Текст, который нельзя потерять" in html
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("title", ["🔥🔥🔥", "!!! ???", "«—»"])
+def test_admin_title_of_punctuation_or_emoji_saves_with_a_fallback_slug(superuser_client, title):
+    response = superuser_client.post(reverse("admin:articles_article_add"), article_form(title=title))
+    assert response.status_code == 302
+    assert Article.objects.get().slug == "article"
+
+
+def test_admin_expiry_before_publication_is_a_form_error(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:articles_article_add"),
+        article_form(
+            status="published",
+            publish_at_0="26.11.2026",
+            publish_at_1="12:00:00",
+            expire_at_0="25.11.2026",
+            expire_at_1="12:00:00",
+        ),
+    )
+    assert response.status_code == 200
+    assert "Время снятия должно быть позже времени публикации" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_admin_second_publisher_is_a_form_error_keeping_the_input(superuser_client):
+    PublisherFactory()
+    response = superuser_client.post(
+        reverse("admin:agencies_agency_add"),
+        {
+            "name": "Второе агентство",
+            "short_name": "Второе",
+            "slug": "",
+            "domain": "second.example",
+            "founded_year": "2010",
+            "is_publisher": "on",
+            "registration_authority": "Министерство",
+            "registration_number": "123-АБ",
+            "registration_date": "01.02.2011",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Издателем уже отмечено другое агентство" in html
+    assert "Второе агентство" in html and "123-АБ" in html
+    assert Agency.objects.count() == 1
+
+
+def test_tag_autocomplete_suggests_existing_topics_by_name(superuser_client):
+    ArticleFactory(tags=["Экономика", "Экология", "Спорт"])
+    response = superuser_client.get(reverse("admin:articles_article_tag_names"), {"term": "эко"})
+    assert response.json()["results"] == [
+        {"id": "Экология", "text": "Экология"},
+        {"id": "Экономика", "text": "Экономика"},
+    ]
+
+
+def test_tag_autocomplete_is_closed_to_anonymous_visitors(client):
+    response = client.get(reverse("admin:articles_article_tag_names"), {"term": "эко"})
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
