@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.http import JsonResponse
@@ -67,6 +68,8 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("authors")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "title":
+            kwargs["widget"] = forms.TextInput(attrs={"class": "vTextField", "style": "width: min(100%, 50em)"})
         if db_field.name == "tags":
             return TagNamesField(
                 url=reverse_lazy("admin:articles_article_tag_names"),

@@ -1,0 +1,60 @@
+"""A journalist's first steps in the admin, in a real browser."""
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def log_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+
+
+def test_journalist_writes_an_article_with_a_kazakh_headline_and_new_topic(page, live_server):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    log_in(page, live_server, "journalist", "journalist-demo-pass")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+
+    page.fill("#id_title", "Қазақстан мен Әзірбайжан ынтымақтастығы")
+    # The slug is filled as one types, with the server's spelling of every Kazakh letter.
+    assert page.input_value("#id_slug") == "qazaqstan-men-azirbayzhan-yntymaqtastyghy"
+    page.fill("#id_lead", "Екі ел мәдени алмасуды кеңейтеді, хабарлайды DKNews.kz")
+
+    # Topics: an existing one through autocomplete, and a new one typed in place.
+    topics = page.locator(".field-tags .select2-search__field")
+    topics.click()
+    page.keyboard.type("Дипл", delay=30)
+    page.locator(".select2-results__option", has_text="Дипломатия").first.click()
+    topics.click()
+    page.keyboard.type("Мәдени алмасу", delay=30)
+    page.locator(".select2-results__option--highlighted", has_text="Мәдени алмасу").wait_for()
+    page.keyboard.press("Enter")
+    screenshot(page, "admin-article-add")
+
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    screenshot(page, "admin-article-changelist")
+
+    article = Article.objects.get(slug="qazaqstan-men-azirbayzhan-yntymaqtastyghy")
+    assert sorted(article.tags.names()) == ["Дипломатия", "Мәдени алмасу"]
+    assert [author.name for author in article.authors.all()] == ["Дина Ахметова"]
+    assert page.locator("#result_list", has_text="Қазақстан мен Әзірбайжан ынтымақтастығы").is_visible()
+
+
+def test_reader_sees_the_demo_article_with_the_imprint(page, live_server):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + "/")
+    page.click("text=Министр культуры и спорта встретился с послом Азербайджана")
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Министр культуры и спорта встретился с послом Азербайджана"
+    assert "Свидетельство о постановке на учёт СМИ № 10484-АА" in page.locator("footer").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "article-phone")
