@@ -4,6 +4,7 @@ Skipped only when Chromium is missing AND the CI variable is unset; in CI they a
 Never run `playwright install`: the browser is Debian's (/usr/bin/chromium).
 """
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -54,3 +55,18 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    """The migrations' data (countries, groups) plus the demo content, in a live-server test.
+
+    Live-server tests commit for real, and the database is flushed after each one, which also
+    empties the rows that data migrations wrote. Running those migrations again (backwards
+    and forwards) restores them through the same code a fresh install runs.
+    """
+    from django.core.management import call_command
+
+    call_command("migrate", "articles", "0001", verbosity=0)
+    call_command("migrate", "articles", verbosity=0)
+    call_command("load_demo", stdout=io.StringIO())

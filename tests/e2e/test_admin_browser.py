@@ -1,12 +1,11 @@
 """A journalist's first steps in the admin, in a real browser."""
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
 from tests.e2e.conftest import screenshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, username, password):
@@ -17,8 +16,7 @@ def log_in(page, live_server, username, password):
     page.wait_for_selector("#user-tools")
 
 
-def test_journalist_writes_an_article_with_a_kazakh_headline_and_new_topic(page, live_server):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_journalist_writes_an_article_with_a_kazakh_headline_and_new_topic(page, live_server, demo_site):
     log_in(page, live_server, "journalist", "journalist-demo-pass")
     page.goto(f"{live_server.url}/admin/articles/article/add/")
 
@@ -48,8 +46,7 @@ def test_journalist_writes_an_article_with_a_kazakh_headline_and_new_topic(page,
     assert page.locator("#result_list", has_text="Қазақстан мен Әзірбайжан ынтымақтастығы").is_visible()
 
 
-def test_reader_sees_the_demo_article_with_the_imprint(page, live_server):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_reader_sees_the_demo_article_with_the_imprint(page, live_server, demo_site):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_server.url + "/")
     page.click("text=Министр культуры и спорта встретился с послом Азербайджана")
