@@ -1,14 +1,34 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
-from articles.forms import TagNamesField
-from articles.models import Article, Country, Person, Section, Tag
+from articles.diff import revision_diffs
+from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
+from articles.models import Article, Country, Person, PreviewLink, Section, Tag
+from articles.services import (
+    article_check_edit,
+    article_publish,
+    article_restore_revision,
+    article_return_to_draft,
+    article_withdraw,
+    articles_for,
+    preview_link_create,
+    preview_link_revoke,
+    user_can_edit,
+    user_can_publish,
+    user_can_share,
+)
 from newsroom.widgets import SlugAdminMixin
 
 TAG_SUGGESTIONS_PER_PAGE = 20
@@ -23,19 +43,85 @@ def newsroom_zone() -> str:
     return f"{timezone.get_current_timezone_name()}, UTC{offset[:3]}:{offset[3:]}"
 
 
+STATE_LABELS = {
+    "draft": _("Draft"),
+    "review": _("In review"),
+    "scheduled": _("Scheduled"),
+    "published": _("Published"),
+    "expired": _("Expired"),
+    "withdrawn": _("Withdrawn"),
+}
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Filter by what readers see now (scheduled and expired are computed, not stored)."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return list(STATE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        value, now = self.value(), timezone.now()
+        if value in {Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.WITHDRAWN}:
+            return queryset.filter(status=value)
+        if value == "scheduled":
+            return queryset.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+        if value == "expired":
+            return queryset.filter(status=Article.Status.PUBLISHED, expire_at__lte=now)
+        if value == "published":
+            return queryset.published()
+        return queryset
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else "—"
+
+
 @admin.register(Article)
 class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "status", "publish_time", "section", "author_names", "view_count"]
+    form = ArticleAdminForm
+    list_display = ["title", "state_badge", "publish_time", "section", "author_names", "view_count"]
     list_select_related = ["section"]
-    list_filter = ["status", "section", "language"]
+    list_filter = [StateFilter, "section", "language"]
     date_hierarchy = "publish_at"
     search_fields = ["title", "lead"]
     ordering = ["-created_at"]
     autocomplete_fields = ["section", "people", "countries", "source", "authors"]
-    readonly_fields = ["view_count", "created_at", "updated_at"]
+    readonly_fields = ["view_count", "created_at", "updated_at", "significant_update_at", "created_by"]
     list_per_page = 50
+    actions = ["publish_now", "withdraw", "return_to_draft"]
+
+    class Media:
+        css = {"all": ["newsroom/admin.css"]}
+
+    # -- Permissions: the rules live in articles.services; the admin only asks. --
+
+    def has_publish_permission(self, request):
+        return user_can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return user_can_edit(request.user, obj)
+
+    def get_queryset(self, request):
+        return articles_for(request.user).prefetch_related("authors").select_related("section")
+
+    # -- The form --
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def get_fieldsets(self, request, obj=None):
+        publication = ["status", "loaded_version"]
+        if user_can_publish(request.user):
+            publication[1:1] = ["publish_at", "expire_at"]
+            if obj is not None:
+                publication.append("significant_update")
+        now = timezone.localtime()
         return [
             (_("Text"), {"fields": ["title", "slug", "lead", "body"]}),
             (
@@ -45,12 +131,26 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
             (
                 _("Publication"),
                 {
-                    "fields": ["status", "publish_at", "expire_at"],
-                    "description": _("Times are newsroom time: %(zone)s.") % {"zone": newsroom_zone()},
+                    "fields": publication,
+                    "description": _(
+                        "Times are newsroom time: %(zone)s. Now it is %(local)s there (%(utc)s UTC). "
+                        "A time in the past publishes at once; a future time schedules the article."
+                    )
+                    % {
+                        "zone": newsroom_zone(),
+                        "local": now.strftime("%H:%M"),
+                        "utc": timezone.now().strftime("%H:%M"),
+                    },
                 },
             ),
             (_("Lead image"), {"fields": ["image", "image_caption", "image_credit"]}),
-            (_("Record"), {"fields": ["view_count", "created_at", "updated_at"], "classes": ["collapse"]}),
+            (
+                _("Record"),
+                {
+                    "fields": ["created_by", "view_count", "created_at", "updated_at", "significant_update_at"],
+                    "classes": ["collapse"],
+                },
+            ),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -64,9 +164,6 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
             readonly.append("slug")
         return readonly
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors")
-
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "title":
             kwargs["widget"] = forms.TextInput(attrs={"class": "vTextField", "style": "width: min(100%, 50em)"})
@@ -77,6 +174,10 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
                 label=db_field.verbose_name.capitalize(),
                 help_text=_("Pick existing topics or type a new one and press Enter."),
             )
+        if db_field.name in {"publish_at", "expire_at"}:
+            kwargs["help_text"] = format_lazy(
+                "{} ({})", db_field.help_text, _("newsroom time, %(zone)s") % {"zone": newsroom_zone()}
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
@@ -86,21 +187,195 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
             initial["authors"] = [person.pk]
         return initial
 
+    def save_model(self, request, obj, form, change):
+        # The form already refused what this user may not do; the service check is the last line.
+        article_check_edit(article=obj, by=request.user, changed=set(form.changed_data))
+        if not change:
+            obj.created_by = request.user
+        if form.cleaned_data.get("significant_update"):
+            obj.significant_update_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    # -- Changelist columns --
+
+    @admin.display(ordering="status", description=_("status"))
+    def state_badge(self, obj):
+        state = obj.state
+        label = STATE_LABELS[state]
+        if state == "scheduled":
+            label = format_lazy("{} {}", label, local_time(obj.publish_at))
+        return format_html('<span class="state-badge state-{}">{}</span>', state, label)
+
     @admin.display(ordering="publish_at", description=_("publication time"))
     def publish_time(self, obj):
-        if obj.publish_at is None:
-            return "—"
-        return timezone.localtime(obj.publish_at).strftime("%d.%m.%Y %H:%M")
+        return local_time(obj.publish_at)
 
     @admin.display(description=_("authors"))
     def author_names(self, obj):
         return ", ".join(author.name for author in obj.authors.all()) or "—"
 
+    # -- Actions, each confirmed on an intermediate page and written to the admin log --
+
+    @admin.action(permissions=["publish"], description=_("Publish now"))
+    def publish_now(self, request, queryset):
+        return self._confirmed_action(request, queryset, article_publish, _("Publish now"), _("Published: %(count)d."))
+
+    @admin.action(permissions=["publish"], description=_("Withdraw"))
+    def withdraw(self, request, queryset):
+        return self._confirmed_action(request, queryset, article_withdraw, _("Withdraw"), _("Withdrawn: %(count)d."))
+
+    @admin.action(permissions=["publish"], description=_("Return to draft"))
+    def return_to_draft(self, request, queryset):
+        return self._confirmed_action(
+            request, queryset, article_return_to_draft, _("Return to draft"), _("Returned to draft: %(count)d.")
+        )
+
+    def _confirmed_action(self, request, queryset, service, title, done):
+        if request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "articles": queryset,
+                "action": request.POST.get("action"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/articles/article/confirm_action.html", context)
+        count = 0
+        for article in queryset:
+            try:
+                count += service(article=article, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(
+                    request, f"{article}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.ERROR
+                )
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+        return None
+
+    # -- Extra pages: schedule, revisions, preview links, topic autocomplete --
+
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path("tag-names/", self.admin_site.admin_view(self.tag_names_view), name="articles_article_tag_names"),
+            path("tag-names/", view(self.tag_names_view), name="articles_article_tag_names"),
+            path("schedule/", view(self.schedule_view), name="articles_article_schedule"),
+            path(
+                "<int:object_id>/revisions/<int:history_id>/",
+                view(self.revision_view),
+                name="articles_article_revision",
+            ),
+            path(
+                "<int:object_id>/revisions/<int:history_id>/restore/",
+                view(self.revision_restore_view),
+                name="articles_article_revision_restore",
+            ),
+            path("<int:object_id>/share/", view(self.share_view), name="articles_article_share"),
             *super().get_urls(),
         ]
+
+    def _article_or_404(self, request, object_id) -> Article:
+        article = self.get_queryset(request).filter(pk=object_id).first()
+        if article is None:
+            raise Http404
+        return article
+
+    def schedule_view(self, request):
+        if not user_can_publish(request.user):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Schedule"),
+            "opts": self.model._meta,
+            "articles": Article.objects.scheduled().select_related("section", "created_by")[:500],
+            "zone": newsroom_zone(),
+        }
+        return TemplateResponse(request, "admin/articles/article/schedule.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Revisions: who saved, when, which fields changed; diff and restore for each."""
+        article = self._article_or_404(request, object_id)
+        revisions = list(article.history.select_related("history_user")[:200])
+        for newer, older in zip(revisions, revisions[1:] + [None], strict=True):
+            newer.changed_fields = (
+                [change.field for change in newer.diff_against(older).changes] if older is not None else []
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revisions: %(title)s") % {"title": article.title},
+            "opts": self.model._meta,
+            "article": article,
+            "original": article,
+            "revisions": revisions,
+            "can_restore": user_can_edit(request.user, article),
+            "field_names": {field.name: field.verbose_name for field in Article._meta.fields},
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def revision_view(self, request, object_id, history_id):
+        article = self._article_or_404(request, object_id)
+        revision = article.history.filter(history_id=history_id).select_related("history_user").first()
+        if revision is None:
+            raise Http404
+        previous = revision.prev_record
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revision of %(time)s") % {"time": local_time(revision.history_date)},
+            "opts": self.model._meta,
+            "article": article,
+            "original": article,
+            "revision": revision,
+            "previous": previous,
+            "diffs": revision_diffs(previous, revision),
+            "is_latest": not article.history.filter(history_date__gt=revision.history_date).exists(),
+            "can_restore": user_can_edit(request.user, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    def revision_restore_view(self, request, object_id, history_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        revision = article.history.filter(history_id=history_id).first()
+        if revision is None:
+            raise Http404
+        article_restore_revision(article=article, revision=revision, by=request.user)
+        self.message_user(
+            request,
+            _("The revision of %(time)s is restored as a new revision.") % {"time": local_time(revision.history_date)},
+        )
+        return redirect("admin:articles_article_change", article.pk)
+
+    def share_view(self, request, object_id):
+        article = self._article_or_404(request, object_id)
+        if not user_can_share(request.user, article):
+            raise PermissionDenied
+        form = PreviewLinkForm(request.POST or None)
+        if request.method == "POST":
+            if "revoke" in request.POST:
+                link = get_object_or_404(PreviewLink, pk=request.POST.get("revoke"), article=article)
+                preview_link_revoke(link=link, by=request.user)
+                self.message_user(request, _("The preview link is revoked: it now answers 404."))
+                return redirect("admin:articles_article_share", article.pk)
+            if form.is_valid():
+                link = preview_link_create(article=article, by=request.user, hours=form.cleaned_data["hours"])
+                self.message_user(
+                    request,
+                    _("Preview link created: %(url)s") % {"url": request.build_absolute_uri(link.get_absolute_url())},
+                )
+                return redirect("admin:articles_article_share", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Preview links: %(title)s") % {"title": article.title},
+            "opts": self.model._meta,
+            "article": article,
+            "original": article,
+            "form": form,
+            "links": [
+                (link, request.build_absolute_uri(link.get_absolute_url()))
+                for link in article.preview_links.select_related("created_by")
+            ],
+        }
+        return TemplateResponse(request, "admin/articles/article/share.html", context)
 
     def tag_names_view(self, request):
         """Topic names for the tags autocomplete: ``{"results": [{"id": name, "text": name}], ...}``."""

@@ -1,12 +1,16 @@
 """The editorial content: articles, sections, tags, and the story's subjects (people, countries)."""
 
+import secrets
+
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -131,6 +135,10 @@ class ArticleQuerySet(models.QuerySet):
         now = timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).exclude(expire_at__lte=now)
 
+    def scheduled(self):
+        """Published articles whose time has not come yet, soonest first."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()).order_by("publish_at")
+
     def for_list(self):
         return self.select_related("section").order_by("-publish_at", "-pk")
 
@@ -214,11 +222,30 @@ class Article(UniqueSlugMixin, models.Model):
         blank=True,
         help_text=_("Optional: the article disappears from the site at this time."),
     )
+    significant_update_at = models.DateTimeField(
+        _("last significant update"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Shown to readers as «Обновление»; set when an editor marks a change as significant."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    # Optimistic locking: every save of a loaded copy must carry the version it was loaded at.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["view_count"], verbose_name=_("article revision"))
 
     slug_source = "title"
     slug_fallback = "article"
@@ -261,10 +288,32 @@ class Article(UniqueSlugMixin, models.Model):
     def save(self, *args, **kwargs):
         self.title = self.title.strip()
         self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        # A copy loaded at version N may only be saved while the row is still at N: otherwise
+        # someone else saved in between and this save would silently overwrite their work.
+        with transaction.atomic(using=kwargs.get("using")):
+            expected = self.version
+            bumped = type(self)._base_manager.filter(pk=self.pk, version=expected).update(version=expected + 1)
+            if not bumped:
+                raise EditConflict(self)
+            self.version = expected + 1
+            return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def state(self) -> str:
+        """What a reader would see now: draft, review, scheduled, published, expired or withdrawn."""
+        if self.status != self.Status.PUBLISHED:
+            return self.status
+        now = timezone.now()
+        if self.publish_at > now:
+            return "scheduled"
+        if self.expire_at is not None and self.expire_at <= now:
+            return "expired"
+        return "published"
 
     def clean(self):
         super().clean()
@@ -275,3 +324,51 @@ class Article(UniqueSlugMixin, models.Model):
             self.publish_at = timezone.now()
         if self.expire_at and self.publish_at and self.expire_at <= self.publish_at:
             raise ValidationError({"expire_at": _("The expiry time must be after the publication time.")})
+
+
+class EditConflict(Exception):
+    """Raised by ``Article.save`` when the row changed after this copy was loaded."""
+
+    def __init__(self, article):
+        self.article = article
+        super().__init__(f"Article {article.pk} changed since version {article.version} was loaded.")
+
+
+PREVIEW_SALT = "articles.preview-link"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A revocable, expiring link that shows an unpublished article to someone outside the newsroom."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="preview_links"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=secrets.token_urlsafe, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.article} ({self.expires_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("articles:preview", kwargs={"signed_token": signing.Signer(salt=PREVIEW_SALT).sign(self.token)})
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

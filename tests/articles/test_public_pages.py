@@ -38,9 +38,8 @@ def test_front_page_lists_published_articles_newest_first(client, publisher):
         {"status": "review"},
         {"publish_at_offset": dt.timedelta(hours=1)},
         {"expire_at_offset": -dt.timedelta(minutes=1)},
-        {"status": "withdrawn"},
     ],
-    ids=["draft", "review", "scheduled", "expired", "withdrawn"],
+    ids=["draft", "review", "scheduled", "expired"],
 )
 def test_unpublished_article_is_404_for_readers(client, publisher, state):
     now = timezone.now()
@@ -54,6 +53,25 @@ def test_unpublished_article_is_404_for_readers(client, publisher, state):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 404
     assert "Секретный черновик" not in response.content.decode()
+
+
+def test_unpublished_article_404_is_identical_to_a_nonexistent_address(client, publisher, settings):
+    settings.DEBUG = False
+    draft = ArticleFactory(title="Эмбарго до завтра", slug="embargo", status="draft", publish_at=None)
+    hidden = client.get(draft.get_absolute_url())
+    missing = client.get("/news/no-such-article/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+    assert "Эмбарго" not in hidden.content.decode()
+
+
+def test_withdrawn_article_answers_410_gone_without_its_text(client, publisher):
+    article = ArticleFactory(title="Снятая новость", status="withdrawn")
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "Материал снят с публикации" in html
+    assert "Снятая новость" not in html
 
 
 def test_article_page_shows_what_a_reader_expects(client, publisher):

@@ -107,10 +107,12 @@ class Command(BaseCommand):
             )
             if "image" in row:
                 article.image.save(f"{row['slug']}.jpg", ContentFile(gradient_jpeg(*row["image"])), save=False)
+            authors = [people[slug] for slug in row["authors"]]
+            article.created_by = next((author.user for author in authors if author.user), None)
             article.save()
             article.tags.set(row["tags"])
             article.people.set([people[slug] for slug in row["people"]])
             article.countries.set([countries[code] for code in row["countries"]])
-            article.authors.set([people[slug] for slug in row["authors"]])
+            article.authors.set(authors)
             created += 1
         return created

@@ -1,0 +1,223 @@
+"""Editorial writes with side effects: who may do what to an article, and doing it.
+
+The admin calls these; so can anything else (a command, an API). Each function checks the
+permission itself, so a crafted request that skips the admin's forms is still refused.
+The right to publish is the ``articles.publish_article`` permission, never a group name.
+"""
+
+import datetime as dt
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink
+
+PUBLISH_PERMISSION = "articles.publish_article"
+PREVIEW_LINK_DEFAULT_HOURS = 48
+PREVIEW_LINK_MAX_HOURS = 24 * 30
+EDITABLE_BY_AUTHOR = {Article.Status.DRAFT, Article.Status.REVIEW}
+
+
+# -- Who may do what ---------------------------------------------------------------------
+
+
+def user_can_publish(user) -> bool:
+    """Publish, schedule, unschedule, withdraw and restore: editors (and superusers)."""
+    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def user_can_edit(user, article: Article) -> bool:
+    """Editors edit any article; a journalist edits only their own draft or article in review."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if user_can_publish(user):
+        return True
+    return article.created_by_id == user.pk and article.status in EDITABLE_BY_AUTHOR
+
+
+def user_can_share(user, article: Article) -> bool:
+    """Preview links: editors, and the journalist who wrote the article."""
+    return user_can_publish(user) or (user.has_perm("articles.change_article") and article.created_by_id == user.pk)
+
+
+def articles_for(user) -> ArticleQuerySet:
+    """The articles a staff user may open in the admin and preview on the site.
+
+    Editors see everything; a journalist sees their own articles and what has been published
+    (not colleagues' drafts or articles in review).
+    """
+    articles = Article.objects.all()
+    if user_can_publish(user):
+        return articles
+    if not user.is_active or not user.has_perm("articles.view_article"):
+        return articles.none()
+    return articles.filter(Q(created_by=user) | Q(status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN]))
+
+
+def article_check_edit(*, article: Article, by, changed: set[str]) -> None:
+    """Refuse an edit that ``by`` may not make. ``changed`` names the fields being changed."""
+    if article.pk is None:
+        if not by.has_perm("articles.add_article"):
+            raise PermissionDenied(_("You may not create articles."))
+    elif not user_can_edit(by, article):
+        raise PermissionDenied(_("You may not edit this article."))
+    if user_can_publish(by):
+        return
+    if article.status not in EDITABLE_BY_AUTHOR:
+        raise PermissionDenied(_("Only an editor can publish or withdraw an article; submit it for review instead."))
+    if changed & {"publish_at", "expire_at"}:
+        raise PermissionDenied(_("Only an editor can set the publication or expiry time."))
+
+
+# -- State changes -------------------------------------------------------------------------
+
+
+def _require_publisher(user) -> None:
+    if not user_can_publish(user):
+        raise PermissionDenied(_("Only an editor can publish, schedule or withdraw articles."))
+
+
+def _log(*, by, article: Article, message: str) -> None:
+    LogEntry.objects.log_actions(
+        user_id=by.pk, queryset=[article], action_flag=CHANGE, change_message=message, single_object=True
+    )
+
+
+def _change_state(*, article: Article, by, apply, message: str) -> bool:
+    """Lock the row, apply ``apply(locked)`` and save; False when there was nothing to change.
+
+    Two editors pressing the same button at the same moment produce one change and one log
+    entry: the second finds the article already in that state (PostgreSQL's row lock) or loses
+    the optimistic version check (SQLite) and reads the new state instead.
+    """
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if not apply(locked):
+            return False
+        locked._history_user = by
+        try:
+            locked.save()
+        except EditConflict:
+            return False
+        _log(by=by, article=locked, message=message)
+    article.refresh_from_db()
+    return True
+
+
+def article_publish(*, article: Article, by, at: dt.datetime | None = None) -> bool:
+    """Publish now (``at`` empty or past) or schedule (``at`` in the future). Also restores a
+    withdrawn or expired article."""
+    _require_publisher(by)
+    now = timezone.now()
+
+    def apply(locked: Article) -> bool:
+        if at is None and locked.state == "published":
+            return False
+        locked.status = Article.Status.PUBLISHED
+        if at is not None:
+            locked.publish_at = at
+        elif locked.publish_at is None or locked.publish_at > now:
+            locked.publish_at = now
+        if locked.expire_at is not None and locked.expire_at <= max(now, locked.publish_at):
+            locked.expire_at = None
+        return True
+
+    if at is not None and at > now:
+        message = _("Scheduled for %(time)s") % {"time": timezone.localtime(at).strftime("%d.%m.%Y %H:%M")}
+    else:
+        message = _("Published")
+    return _change_state(article=article, by=by, apply=apply, message=message)
+
+
+def article_withdraw(*, article: Article, by) -> bool:
+    """Take a published article off the site; its address then answers 410 Gone."""
+    _require_publisher(by)
+
+    def apply(locked: Article) -> bool:
+        if locked.status == Article.Status.WITHDRAWN:
+            return False
+        if locked.status != Article.Status.PUBLISHED:
+            raise ValidationError(_("Only a published article can be withdrawn."))
+        locked.status = Article.Status.WITHDRAWN
+        return True
+
+    return _change_state(article=article, by=by, apply=apply, message=_("Withdrawn"))
+
+
+def article_return_to_draft(*, article: Article, by) -> bool:
+    """Back to draft: unschedules a scheduled article, or sends one in review back to its author."""
+    _require_publisher(by)
+
+    def apply(locked: Article) -> bool:
+        if locked.status == Article.Status.DRAFT:
+            return False
+        locked.status = Article.Status.DRAFT
+        return True
+
+    return _change_state(article=article, by=by, apply=apply, message=_("Returned to draft"))
+
+
+REVISION_FIELDS = [
+    "title", "lead", "body", "language", "section_id", "source_id", "image", "image_caption", "image_credit",
+]  # fmt: skip
+
+
+def article_restore_revision(*, article: Article, revision, by) -> Article:
+    """Copy the text of an older revision onto the article. This saves a new revision: history
+    is never rewritten or deleted. The publication state is left as it is."""
+    if not user_can_edit(by, article):
+        raise PermissionDenied(_("You may not edit this article."))
+    if revision.id != article.pk:
+        raise ValidationError(_("That revision belongs to another article."))
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        for field in REVISION_FIELDS:
+            setattr(locked, field, getattr(revision, field))
+        locked._history_user = by
+        locked._change_reason = _("Restored the revision of %(time)s") % {
+            "time": timezone.localtime(revision.history_date).strftime("%d.%m.%Y %H:%M:%S")
+        }
+        locked.save()
+        _log(by=by, article=locked, message=locked._change_reason)
+    return locked
+
+
+# -- Preview links ----------------------------------------------------------------------------
+
+
+def preview_link_create(*, article: Article, by, hours: int = PREVIEW_LINK_DEFAULT_HOURS) -> PreviewLink:
+    if not user_can_share(by, article):
+        raise PermissionDenied(_("Only editors and the article's author can share a preview."))
+    if not 1 <= hours <= PREVIEW_LINK_MAX_HOURS:
+        raise ValidationError(_("A preview link lasts from 1 hour to 30 days."))
+    link = PreviewLink.objects.create(
+        article=article, created_by=by, expires_at=timezone.now() + dt.timedelta(hours=hours)
+    )
+    _log(by=by, article=article, message=_("Preview link created, valid for %(hours)d h") % {"hours": hours})
+    return link
+
+
+def preview_link_revoke(*, link: PreviewLink, by) -> None:
+    if not user_can_share(by, link.article):
+        raise PermissionDenied(_("Only editors and the article's author can revoke a preview."))
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        _log(by=by, article=link.article, message=_("Preview link revoked"))
+
+
+def preview_link_article(signed_token: str) -> Article | None:
+    """The article a signed preview token opens, or None when the token is forged, expired or revoked."""
+    try:
+        token = signing.Signer(salt=PREVIEW_SALT).unsign(signed_token)
+    except signing.BadSignature:
+        return None
+    link = PreviewLink.objects.active().filter(token=token).only("article_id").first()
+    if link is None:
+        return None
+    return Article.objects.for_detail().filter(pk=link.article_id).first()
