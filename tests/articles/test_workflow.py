@@ -431,3 +431,13 @@ def test_changelist_filters_by_what_readers_see(client, editor):
         html = client.get(reverse("admin:articles_article_changelist"), {"state": state}).content.decode()
         shown = {title for title in ["Уже на сайте", "Выйдет завтра", "Срок истёк"] if title in html}
         assert shown == {expected}, state
+
+
+def test_publish_now_restores_a_withdrawn_article_at_its_original_time(client, editor, publisher):
+    published_at = timezone.now() - dt.timedelta(days=2)
+    article = ArticleFactory(status="withdrawn", publish_at=published_at)
+    assert client.get(article.get_absolute_url()).status_code == 410
+    assert article_publish(article=article, by=editor) is True
+    article.refresh_from_db()
+    assert (article.state, article.publish_at) == ("published", published_at)
+    assert client.get(article.get_absolute_url()).status_code == 200
