@@ -2,15 +2,17 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, PromoBlock
-from agencies.services import publisher_cache_clear
+from agencies.services import PROMO_BLOCKS_KEY, PUBLISHER_KEY
+from newsroom.admin import ForgetsCachedReadsMixin
 from newsroom.widgets import SlugAdminMixin
 
 
 @admin.register(Agency)
-class AgencyAdmin(SlugAdminMixin, admin.ModelAdmin):
+class AgencyAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["short_name", "name", "domain", "is_publisher", "registration_number"]
     list_filter = ["is_publisher"]
     search_fields = ["name", "short_name", "domain"]
+    forget_keys = (PUBLISHER_KEY,)
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "domain", "founded_year", "is_publisher"]}),
         (
@@ -19,22 +21,11 @@ class AgencyAdmin(SlugAdminMixin, admin.ModelAdmin):
         ),
     ]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        publisher_cache_clear()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        publisher_cache_clear()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        publisher_cache_clear()
-
 
 @admin.register(PromoBlock)
-class PromoBlockAdmin(admin.ModelAdmin):
+class PromoBlockAdmin(ForgetsCachedReadsMixin, admin.ModelAdmin):
     list_display = ["title", "url", "is_active", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["is_active"]
     search_fields = ["title", "text"]
+    forget_keys = (PROMO_BLOCKS_KEY,)

@@ -1,23 +1,26 @@
-"""Reads and writes of agencies that have side effects (the cached publisher)."""
+"""Reads of agencies that every page makes, cached, and forgetting them after changes."""
 
-from django.core.cache import cache
+from agencies.models import Agency, PromoBlock
+from newsroom.cache import cached, forget
 
-from agencies.models import Agency
-
-PUBLISHER_CACHE_KEY = "agencies:publisher:v1"
-PUBLISHER_CACHE_SECONDS = 300
+PUBLISHER_KEY = "agencies:publisher:v1"
+PROMO_BLOCKS_KEY = "agencies:promo-blocks:v1"
 
 
 def publisher_get() -> Agency | None:
-    """The publisher agency, cached: every page's footer shows its imprint."""
-    publisher = cache.get(PUBLISHER_CACHE_KEY)
-    if publisher is None:
-        # Cache "no publisher yet" too (as False), so an empty site does not query on every page.
-        publisher = Agency.objects.publisher() or False
-        cache.set(PUBLISHER_CACHE_KEY, publisher, PUBLISHER_CACHE_SECONDS)
-    return publisher or None
+    """The publisher agency: every page's footer shows its imprint."""
+    return cached(PUBLISHER_KEY, Agency.objects.publisher)
+
+
+def promo_blocks_active() -> list[PromoBlock]:
+    """The active promo blocks, in order, shown under articles."""
+    return cached(PROMO_BLOCKS_KEY, lambda: list(PromoBlock.objects.filter(is_active=True)))
 
 
 def publisher_cache_clear() -> None:
     """Forget the cached publisher; call after any change to an agency."""
-    cache.delete(PUBLISHER_CACHE_KEY)
+    forget(PUBLISHER_KEY)
+
+
+def promo_blocks_cache_clear() -> None:
+    forget(PROMO_BLOCKS_KEY)

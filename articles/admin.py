@@ -17,6 +17,7 @@ from articles.diff import revision_diffs
 from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
 from articles.models import Article, Country, Person, PreviewLink, Section, Tag
 from articles.services import (
+    SECTIONS_MENU_KEY,
     article_check_edit,
     article_publish,
     article_restore_revision,
@@ -29,6 +30,7 @@ from articles.services import (
     user_can_publish,
     user_can_share,
 )
+from newsroom.admin import ForgetsCachedReadsMixin
 from newsroom.widgets import SlugAdminMixin
 
 TAG_SUGGESTIONS_PER_PAGE = 20
@@ -400,8 +402,9 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(SlugAdminMixin, admin.ModelAdmin):
+class SectionAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "article_count"]
+    forget_keys = (SECTIONS_MENU_KEY,)
     list_editable = ["position"]
     search_fields = ["name"]
 

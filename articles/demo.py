@@ -249,6 +249,7 @@ ARTICLES = [
             "a programme of Azerbaijani Culture Days in Kazakhstan.</p>"
         ),
         "language": "en",
+        "translation_of": "ministr-kultury-i-sporta-vstretilsya-s-poslom-azerbaydzhana",
         "section": "politika",
         "tags": ["Дипломатия", "Азербайджан"],
         "people": ["aidos-sarsenbaev", "rashad-guliev"],

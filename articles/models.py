@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -38,6 +39,14 @@ class Country(models.Model):
     def __str__(self):
         return self.name_ru
 
+    def get_absolute_url(self):
+        return reverse("articles:country", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        """The name in the active language."""
+        return {"kk": self.name_kk, "en": self.name_en}.get(get_language(), self.name_ru)
+
 
 class Section(UniqueSlugMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -58,6 +67,9 @@ class Section(UniqueSlugMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
 
 
 class Person(UniqueSlugMixin, models.Model):
@@ -97,6 +109,9 @@ class Person(UniqueSlugMixin, models.Model):
     def __str__(self):
         return f"{self.name}, {self.position}" if self.position else self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
 
 class Tag(TagBase):
     """A topic ("Тема"). Names keep their Cyrillic; slugs are transliterated and never empty."""
@@ -112,6 +127,9 @@ class Tag(TagBase):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):
         max_length = self._meta.get_field("slug").max_length
@@ -140,10 +158,29 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()).order_by("publish_at")
 
     def for_list(self):
-        return self.select_related("section").order_by("-publish_at", "-pk")
+        """What a list of teasers needs: no body, the section joined, newest first."""
+        return self.select_related("section").defer("body").order_by("-publish_at", "-pk")
+
+    def related_to(self, article: "Article", *, limit: int = 4):
+        """Published articles in the same language sharing a topic or a person with ``article``.
+
+        Uses the article's prefetched tags and people, so it costs one query.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        person_ids = [person.pk for person in article.people.all()]
+        if not tag_ids and not person_ids:
+            return self.none()
+        return (
+            self.published()
+            .filter(language=article.language)
+            .filter(Q(tagged_items__tag__in=tag_ids) | Q(people__in=person_ids))
+            .exclude(pk=article.pk)
+            .distinct()
+            .for_list()[:limit]
+        )
 
     def for_detail(self):
-        return self.select_related("section", "source").prefetch_related(
+        return self.select_related("section", "source", "translation_of").prefetch_related(
             "tags",
             models.Prefetch("authors", queryset=Person.objects.order_by("name")),
             models.Prefetch("people", queryset=Person.objects.order_by("name")),
@@ -202,7 +239,20 @@ class Article(UniqueSlugMixin, models.Model):
         help_text=_("The agency the lead credits: «..., передает DKNews.kz»."),
     )
     authors = models.ManyToManyField(Person, verbose_name=_("authors"), blank=True, related_name="authored_articles")
-    image = models.ImageField(_("lead image"), upload_to="articles/%Y/%m/", blank=True)
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("The original article this one translates; readers get links between the language versions."),
+    )
+    image = models.ImageField(
+        _("lead image"), upload_to="articles/%Y/%m/", blank=True, width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(
         _("image credit"), max_length=200, blank=True, help_text=_("e.g. Фото: пресс-служба министерства")
@@ -301,7 +351,9 @@ class Article(UniqueSlugMixin, models.Model):
             return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        # An article lives under its own language's prefix: /news/..., /kk/news/..., /en/news/...
+        with override(self.language):
+            return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @property
     def state(self) -> str:

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink
+from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink, Section
+from newsroom.cache import cached
 
 PUBLISH_PERMISSION = "articles.publish_article"
 PREVIEW_LINK_DEFAULT_HOURS = 48
@@ -221,3 +222,13 @@ def preview_link_article(signed_token: str) -> Article | None:
     if link is None:
         return None
     return Article.objects.for_detail().filter(pk=link.article_id).first()
+
+
+# -- Cached reads for every page ----------------------------------------------------------------
+
+SECTIONS_MENU_KEY = "articles:sections-menu:v1"
+
+
+def sections_menu() -> list:
+    """The sections in menu order, for the header of every page."""
+    return cached(SECTIONS_MENU_KEY, lambda: list(Section.objects.order_by("position", "name")))

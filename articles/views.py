@@ -2,28 +2,162 @@
 
 The only other ways to an article are the staff preview (logged-in staff, limited to what the
 admin lets them open) and a valid preview link; both answer ``noindex`` and are never cached.
+Lists show the articles of the active language (the URL prefix: none for Russian, /kk/, /en/).
 """
 
+import datetime as dt
+
 from django.conf import settings
+from django.db.models import F
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from agencies.models import PromoBlock
-from articles.models import Article
+from agencies.models import Agency
+from articles import search
+from articles.models import Article, Country, Person, Section, Tag
 from articles.services import articles_for, preview_link_article
 
 
 class ArticleListView(ListView):
-    """The front page: the latest published articles, newest first."""
+    """A paginated list of published articles in the active language, newest first.
+
+    Subclasses narrow it (``narrow``) and name it (``heading``/``description``); the front
+    page is this view as it is.
+    """
 
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
+    heading = None
+    subject = None  # the section, topic, person... the list is about
 
     def get_queryset(self):
-        return Article.objects.published().for_list()
+        articles = Article.objects.published().filter(language=get_language()).for_list()
+        return self.narrow(articles)
+
+    def narrow(self, articles):
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.get_heading()
+        context["description"] = getattr(self.subject, "description", "") or getattr(self.subject, "bio", "")
+        context["subject"] = self.subject
+        return context
+
+    def get_heading(self):
+        return self.heading
+
+
+class SectionView(ArticleListView):
+    def narrow(self, articles):
+        self.subject = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return articles.filter(section=self.subject)
+
+    def get_heading(self):
+        return self.subject.name
+
+
+class TagView(ArticleListView):
+    def narrow(self, articles):
+        self.subject = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return articles.filter(tagged_items__tag=self.subject)
+
+    def get_heading(self):
+        return _("Topic: %(name)s") % {"name": self.subject.name}
+
+
+class PersonView(ArticleListView):
+    """Articles that mention a person."""
+
+    template_name = "articles/person_articles.html"
+
+    def narrow(self, articles):
+        self.subject = get_object_or_404(Person.objects.select_related("country"), slug=self.kwargs["slug"])
+        return articles.filter(people=self.subject)
+
+    def get_heading(self):
+        return self.subject.name
+
+
+class AuthorView(PersonView):
+    """Articles a person wrote."""
+
+    def narrow(self, articles):
+        self.subject = get_object_or_404(Person.objects.select_related("country"), slug=self.kwargs["slug"])
+        return articles.filter(authors=self.subject)
+
+    def get_heading(self):
+        return _("Articles by %(name)s") % {"name": self.subject.name}
+
+
+class CountryView(ArticleListView):
+    def narrow(self, articles):
+        self.subject = get_object_or_404(Country, slug=self.kwargs["slug"])
+        return articles.filter(countries=self.subject)
+
+    def get_heading(self):
+        return self.subject.name
+
+
+class SourceView(ArticleListView):
+    def narrow(self, articles):
+        self.subject = get_object_or_404(Agency, slug=self.kwargs["slug"])
+        return articles.filter(source=self.subject)
+
+    def get_heading(self):
+        return _("News from %(source)s") % {"source": self.subject.short_name}
+
+
+class ArchiveDayView(ArticleListView):
+    """/YYYY/MM/DD/: the day's articles, the day taken in the newsroom's time zone."""
+
+    def narrow(self, articles):
+        try:
+            self.day = dt.date(int(self.kwargs["year"]), int(self.kwargs["month"]), int(self.kwargs["day"]))
+        except ValueError:
+            raise Http404 from None
+        start = timezone.make_aware(dt.datetime.combine(self.day, dt.time.min))
+        end = timezone.make_aware(dt.datetime.combine(self.day + dt.timedelta(days=1), dt.time.min))
+        return articles.filter(publish_at__gte=start, publish_at__lt=end)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["archive_day"] = self.day
+        return context
+
+    def get_heading(self):
+        return _("News of %(day)s") % {"day": date_format(self.day, "j E Y")}
+
+
+class SearchView(ArticleListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q"))
+        return search.search_queryset(self.query, get_language())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.query
+        articles = list(context["articles"])
+        found = search.snippets(articles, self.query)
+        for article in articles:
+            article.snippet = found.get(article.pk)
+        context["articles"] = articles
+        return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex"  # result pages are not for search engines
+        return response
 
 
 def gone(request) -> TemplateResponse:
@@ -39,6 +173,10 @@ def preview_response(response):
     return response
 
 
+def is_staff(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -48,7 +186,7 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            article = self.get_object()
         except Http404:
             article = self.staff_preview()
             if article is not None:
@@ -56,12 +194,21 @@ class ArticleDetailView(DetailView):
             if Article.objects.filter(slug=kwargs["slug"], status=Article.Status.WITHDRAWN).exists():
                 return gone(request)
             raise
+        if article.language != get_language():
+            return redirect(article, permanent=True)  # one address per article: its language's
+        if not is_staff(request.user):
+            self.count_view(article)
+        return self.render_article(article, preview=False)
+
+    def count_view(self, article):
+        """One atomic increment in the database: concurrent readers never lose a view."""
+        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+        article.view_count += 1
 
     def staff_preview(self) -> Article | None:
-        user = self.request.user
-        if not user.is_authenticated or not user.is_staff:
+        if not is_staff(self.request.user):
             return None
-        return articles_for(user).for_detail().filter(slug=self.kwargs["slug"]).first()
+        return articles_for(self.request.user).for_detail().filter(slug=self.kwargs["slug"]).first()
 
     def render_article(self, article, *, preview):
         self.object = article
@@ -69,8 +216,19 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["promo_blocks"] = PromoBlock.objects.filter(is_active=True)
+        article = context["article"]
+        context["related"] = Article.objects.related_to(article)
+        context["translations"] = translations_of(article)
         return context
+
+
+def translations_of(article: Article) -> list[Article]:
+    """The published language versions of ``article`` other than itself (one query)."""
+    root_id = article.translation_of_id or article.pk
+    versions = Article.objects.published().filter(translation_of=root_id) | Article.objects.published().filter(
+        pk=root_id
+    )
+    return [version for version in versions.only("pk", "slug", "language", "title") if version.pk != article.pk]
 
 
 class PreviewLinkView(ArticleDetailView):

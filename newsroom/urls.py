@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +9,10 @@ admin.site.site_title = _("Newsroom")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
 ]
+
+# The public site in Russian at /, in Kazakh at /kk/ and in English at /en/.
+urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

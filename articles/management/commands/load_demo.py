@@ -12,9 +12,11 @@ from django.utils import timezone
 from PIL import Image
 
 from agencies.models import Agency, PromoBlock
-from agencies.services import publisher_cache_clear
+from agencies.services import PROMO_BLOCKS_KEY, PUBLISHER_KEY
 from articles import demo
 from articles.models import Article, Country, Person, Section
+from articles.services import SECTIONS_MENU_KEY
+from newsroom.cache import forget
 
 
 def gradient_jpeg(top: str, bottom: str, size=(1200, 675)) -> bytes:
@@ -36,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             created = self.load()
-        publisher_cache_clear()
+        forget(PUBLISHER_KEY, PROMO_BLOCKS_KEY, SECTIONS_MENU_KEY)
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({created} new rows)."))
         self.stdout.write("Demo logins (admin at /admin/):")
         for account in demo.USERS:
@@ -104,6 +106,7 @@ class Command(BaseCommand):
                 publish_at=None if offset is None else now + timedelta(hours=offset),
                 image_caption=row.get("image_caption", ""),
                 image_credit=row.get("image_credit", ""),
+                translation_of=Article.objects.filter(slug=row.get("translation_of", "")).first(),
             )
             if "image" in row:
                 article.image.save(f"{row['slug']}.jpg", ContentFile(gradient_jpeg(*row["image"])), save=False)

@@ -1,0 +1,35 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info, override
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context, translations=None, front_pages=False):
+    """The language switcher: for each language, this page in that language.
+
+    On an article page (``translations``: its other published language versions) a language
+    links to its version, or to that language's front page when there is none. Error pages
+    (``front_pages``) link to the front pages: they never echo the address asked for.
+    """
+    if front_pages:
+        translations = []
+    request = context["request"]
+    current = get_language()
+    versions = {article.language: article for article in translations or []}
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if translations is not None and code != current:
+            if code in versions:
+                url = versions[code].get_absolute_url()
+            else:
+                with override(code):
+                    url = translate_url("/", code)
+        else:
+            url = translate_url(request.get_full_path(), code)
+        links.append(
+            {"code": code, "name": get_language_info(code)["name_local"], "url": url, "current": code == current}
+        )
+    return links
