@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; \
 	done)
 
-.PHONY: help run test lint format setup migrate demo messages check-python clean
+.PHONY: help run test lint format setup migrate demo messages check-python check-html clean
 
 help:
 	@echo "make run     set up and serve http://127.0.0.1:8000/ (admin at /admin/)"
@@ -49,10 +49,18 @@ run: demo
 	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Stop with Ctrl+C."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: demo
+# vnu.jar (the Nu Html Checker, from npm) for the HTML validity test; needs npm and Java.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML validity test will be skipped (CI installs it)"; fi
+
+test: demo node_modules/.installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+check-html: demo node_modules/.installed
+	$(BIN)/python -m pytest tests/test_html_validity.py
 
 lint: setup
 	$(BIN)/ruff check .
@@ -69,4 +77,4 @@ messages: setup
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

@@ -44,14 +44,3 @@ def test_journalist_writes_an_article_with_a_kazakh_headline_and_new_topic(page,
     assert sorted(article.tags.names()) == ["Дипломатия", "Мәдени алмасу"]
     assert [author.name for author in article.authors.all()] == ["Дина Ахметова"]
     assert page.locator("#result_list", has_text="Қазақстан мен Әзірбайжан ынтымақтастығы").is_visible()
-
-
-def test_reader_sees_the_demo_article_with_the_imprint(page, live_server, demo_site):
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(live_server.url + "/")
-    page.click("text=Министр культуры и спорта встретился с послом Азербайджана")
-    page.wait_for_selector("h1")
-    assert page.locator("h1").inner_text() == "Министр культуры и спорта встретился с послом Азербайджана"
-    assert "Свидетельство о постановке на учёт СМИ № 10484-АА" in page.locator("footer").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    screenshot(page, "article-phone")

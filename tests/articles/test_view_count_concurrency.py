@@ -1,0 +1,34 @@
+"""500 concurrent readers against a live server: the count goes up by exactly 500."""
+
+import concurrent.futures
+import urllib.request
+
+import pytest
+from django.db import connection
+
+from articles.models import Article
+from tests.factories import ArticleFactory, PublisherFactory
+
+READERS = 500
+PARALLEL = 40
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers need a server database; the SQLite test database is one shared in-memory connection",
+)
+@pytest.mark.django_db(transaction=True)
+def test_500_concurrent_readers_raise_the_count_by_exactly_500(live_server):
+    PublisherFactory()
+    article = ArticleFactory(title="Срочная новость")
+    url = live_server.url + article.get_absolute_url()
+
+    def read(_):
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        statuses = list(pool.map(read, range(READERS)))
+
+    assert statuses == [200] * READERS
+    assert Article.objects.get(pk=article.pk).view_count == READERS

@@ -1,0 +1,94 @@
+"""A reader on a phone: front page, an article, a topic, a person, a country, search, Kazakh.
+
+Every page visited is checked with axe-core (no serious or critical violations) and for
+horizontal scrolling at 375 px.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE = Axe()
+
+
+def check_page(page, name):
+    """Accessible (axe-core), no horizontal scroll, and a screenshot to look at."""
+    results = AXE.run(page)
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert serious == [], f"{name}: {serious}"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name} scrolls sideways"
+    screenshot(page, name)
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(locale="ru-RU", viewport={"width": 375, "height": 800}, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def test_reader_reads_follows_links_searches_and_switches_to_kazakh(phone, live_server, demo_site):
+    page = phone
+    page.goto(live_server.url + "/")
+    assert "Свидетельство о постановке на учёт СМИ № 10484-АА" in page.locator("footer").inner_text()
+    check_page(page, "front-page-phone")
+
+    page.click("text=Министр культуры и спорта встретился с послом Азербайджана")
+    assert page.locator("h1").inner_text() == "Министр культуры и спорта встретился с послом Азербайджана"
+    assert "передает DKNews.kz" in page.locator(".lead").inner_text()
+    assert "1 просмотр" in page.locator(".views").inner_text()
+    check_page(page, "article-phone")
+
+    page.click(".tags >> text=Дипломатия")
+    assert page.locator("h1").inner_text() == "Тема: Дипломатия"
+    check_page(page, "topic-phone")
+
+    page.go_back()
+    page.click(".people >> text=Рашад Гулиев")
+    assert page.locator("h1").inner_text() == "Рашад Гулиев"
+    check_page(page, "person-phone")
+
+    page.go_back()
+    page.click(".countries >> text=Азербайджан")
+    assert page.locator("h1").inner_text() == "Азербайджан"
+    assert page.locator(".teaser h2", has_text="Министр культуры").count() == 1
+    check_page(page, "country-phone")
+
+    page.fill("#search-q", "театральные постановки")
+    page.press("#search-q", "Enter")
+    assert page.locator("h1").inner_text() == "Поиск: «театральные постановки»"
+    assert page.locator(".teaser h2", has_text="Министр культуры и спорта встретился").count() == 1
+    assert page.locator(".snippet mark").count() >= 1
+    check_page(page, "search-phone")
+
+    page.click(".languages >> text=Қазақ")
+    assert page.url.startswith(live_server.url + "/kk/")
+    page.goto(live_server.url + "/kk/")
+    assert page.locator("html").get_attribute("lang") == "kk"
+    assert page.locator(".teaser h2", has_text="Алматыда жаңа кітапхана ашылды").count() == 1
+    assert page.locator(".teaser h2", has_text="Министр культуры").count() == 0
+    assert "қараша" in page.locator(".teaser .meta").first.inner_text() or "қазан" in page.content()
+    check_page(page, "front-page-kazakh-phone")
+
+    page.click("text=Алматыда жаңа кітапхана ашылды")
+    assert page.locator("h1").inner_text() == "Алматыда жаңа кітапхана ашылды"
+    check_page(page, "article-kazakh-phone")
+
+
+def test_english_version_links_back_to_the_russian_original(phone, live_server, demo_site):
+    page = phone
+    page.goto(live_server.url + "/en/")
+    page.click("text=Kazakhstan and Azerbaijan agree to expand cultural exchange")
+    alternates = page.locator('link[rel=alternate][hreflang="ru"]')
+    assert alternates.count() == 1
+    page.click(".translations >> text=Русский")
+    assert page.locator("h1").inner_text() == "Министр культуры и спорта встретился с послом Азербайджана"

@@ -1,0 +1,77 @@
+"""Every kind of public page is valid HTML by the Nu Html Checker (vnu.jar, from npm: `make test`
+installs it with `npm ci`; it runs on the machine's Java). Skipped only outside CI when Java or
+vnu.jar is missing; in CI it always runs."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import ArticleFactory, PersonFactory, PromoBlockFactory, PublisherFactory, country
+
+VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java")
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not (VNU.exists() and JAVA) and not os.environ.get("CI"),
+        reason="needs Java and node_modules/vnu-jar (make test installs it); CI never skips",
+    ),
+]
+
+
+def test_public_pages_are_valid_html(client, tmp_path, settings):
+    settings.DEBUG = False  # the real 404 page, not Django's debug page
+    publisher = PublisherFactory()
+    PromoBlockFactory(text="Факты и комментарии")
+    person = PersonFactory(name="Айдос Сарсенбаев")
+    article = ArticleFactory(
+        title="Министр встретился с послом «Азербайджана»",
+        lead="Лид — с тире",
+        body="<p>Текст</p><blockquote><p>«Цитата»</p></blockquote><ul><li>пункт</li></ul>",
+        source=publisher,
+        tags=["Культура"],
+    )
+    article.people.set([person])
+    article.authors.set([person])
+    article.countries.set([country("KZ")])
+    ArticleFactory(title="Аударма", language="kk", translation_of=article, tags=["Культура"])
+    ArticleFactory(title="Похожая", tags=["Культура"])
+    Article.objects.filter(pk=article.pk).update(significant_update_at=article.publish_at)
+    pages = {
+        "front": "/",
+        "front-kk": "/kk/",
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "topic": reverse("articles:tag", args=["kultura"]),
+        "person": person.get_absolute_url(),
+        "author": reverse("articles:author", args=[person.slug]),
+        "country": country("KZ").get_absolute_url(),
+        "source": reverse("articles:source", args=[publisher.slug]),
+        "search": reverse("articles:search") + "?q=министр",
+        "search-empty": reverse("articles:search"),
+        "not-found": "/news/no-such-thing/",
+    }
+    files = []
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code in {200, 404}, url
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+
+    result = subprocess.run(
+        [JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    assert errors == []
