@@ -34,6 +34,12 @@ class Agency(UniqueSlugMixin, models.Model):
     registration_authority = models.CharField(_("registration authority"), max_length=255, blank=True)
     registration_number = models.CharField(_("registration certificate number"), max_length=50, blank=True)
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="agencies/",
+        blank=True,
+        help_text=_("Search engines show it with the articles (at least 112 px)."),
+    )
 
     objects = AgencyQuerySet.as_manager()
 

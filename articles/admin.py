@@ -15,10 +15,11 @@ from taggit.models import Tag as UnusedTaggitTag
 
 from articles.diff import revision_diffs
 from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
-from articles.models import Article, Country, Person, PreviewLink, Section, Tag
+from articles.models import Article, Correction, Country, Person, PreviewLink, Section, Tag
 from articles.services import (
     SECTIONS_MENU_KEY,
     article_check_edit,
+    article_note_significant_update,
     article_publish,
     article_restore_revision,
     article_return_to_draft,
@@ -81,6 +82,35 @@ def local_time(value) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else "—"
 
 
+class CorrectionInline(admin.TabularInline):
+    """Corrections and updates: editors attach them to published articles."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "created_at"]
+    verbose_name = _("correction or update note")
+
+    def _editor_on_published(self, request, obj) -> bool:
+        return obj is not None and obj.status == Article.Status.PUBLISHED and user_can_publish(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editor_on_published(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editor_on_published(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editor_on_published(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        # Notes exist on published articles only; drafts and the add page show no inline.
+        return (
+            obj is not None
+            and obj.status == Article.Status.PUBLISHED
+            and request.user.has_perm("articles.view_article")
+        )
+
+
 @admin.register(Article)
 class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -94,6 +124,7 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
     readonly_fields = ["view_count", "created_at", "updated_at", "significant_update_at", "created_by"]
     list_per_page = 50
     actions = ["publish_now", "withdraw", "return_to_draft"]
+    inlines = [CorrectionInline]
 
     class Media:
         css = {"all": ["newsroom/admin.css"]}
@@ -197,6 +228,17 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
         if form.cleaned_data.get("significant_update"):
             obj.significant_update_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        notes = formset.save(commit=False)
+        for note in notes:
+            note.created_by = note.created_by or request.user
+        formset.save()  # saves the notes and deletes the ones marked for deletion
+        if notes:
+            article_note_significant_update(article=form.instance, at=max(note.created_at for note in notes))
+        return None
 
     # -- Changelist columns --
 

@@ -185,6 +185,7 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("authors", queryset=Person.objects.order_by("name")),
             models.Prefetch("people", queryset=Person.objects.order_by("name")),
             models.Prefetch("countries", queryset=Country.objects.order_by("name_ru")),
+            "corrections",
         )
 
 
@@ -424,3 +425,48 @@ class PreviewLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Correction(models.Model):
+    """A note an editor attaches to a published article: a correction, an update or a clarification.
+
+    Adding one is a significant update: readers see «Обновление», feeds and JSON-LD carry it.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+        CLARIFICATION = "clarification", _("Clarification")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(_("type"), max_length=15, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["correction", "update", "clarification"]), name="articles_correction_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def shown_on_top(self) -> bool:
+        """Updates lead the article; corrections and clarifications follow it."""
+        return self.kind == self.Kind.UPDATE

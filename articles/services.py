@@ -188,6 +188,14 @@ def article_restore_revision(*, article: Article, revision, by) -> Article:
     return locked
 
 
+def article_note_significant_update(*, article: Article, at: dt.datetime) -> None:
+    """A correction or update note was added: readers see «Обновление» at ``at``, and feeds and
+    JSON-LD carry the new modification time. Never moves the time backwards."""
+    if article.significant_update_at is None or at > article.significant_update_at:
+        Article.objects.filter(pk=article.pk).update(significant_update_at=at)
+        article.significant_update_at = at
+
+
 # -- Preview links ----------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from articles import views
+from articles import feeds, views
+from articles.feeds import atom
 
 
 class FixedDigits:
@@ -38,5 +39,14 @@ urlpatterns = [
     path("source/<slug:slug>/", views.SourceView.as_view(), name="source"),
     path("<yyyy:year>/<dd:month>/<dd:day>/", views.ArchiveDayView.as_view(), name="archive_day"),
     path("search/", views.SearchView.as_view(), name="search"),
+    # Feeds: each list's address + feed.rss / feed.atom, in the active language.
+    path("feed.rss", feeds.ArticleFeed(), name="feed_rss"),
+    path("feed.atom", atom(feeds.ArticleFeed)(), name="feed_atom"),
+    path("section/<slug:slug>/feed.rss", feeds.SectionFeed(), name="section_feed_rss"),
+    path("section/<slug:slug>/feed.atom", atom(feeds.SectionFeed)(), name="section_feed_atom"),
+    path("topic/<slug:slug>/feed.rss", feeds.TagFeed(), name="tag_feed_rss"),
+    path("topic/<slug:slug>/feed.atom", atom(feeds.TagFeed)(), name="tag_feed_atom"),
+    path("author/<slug:slug>/feed.rss", feeds.AuthorFeed(), name="author_feed_rss"),
+    path("author/<slug:slug>/feed.atom", atom(feeds.AuthorFeed)(), name="author_feed_atom"),
     path("preview/<str:signed_token>/", views.PreviewLinkView.as_view(), name="preview"),
 ]

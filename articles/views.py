@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.formats import date_format
@@ -20,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from agencies.models import Agency
-from articles import search
+from agencies.services import publisher_get
+from articles import search, seo
 from articles.models import Article, Country, Person, Section, Tag
 from articles.services import articles_for, preview_link_article
 
@@ -37,6 +39,8 @@ class ArticleListView(ListView):
     paginate_by = settings.ARTICLES_PER_PAGE
     heading = None
     subject = None  # the section, topic, person... the list is about
+    # The feeds advertised in the page head: the language's, or the subject's own (by slug).
+    subject_feed_names = None
 
     def get_queryset(self):
         articles = Article.objects.published().filter(language=get_language()).for_list()
@@ -50,13 +54,23 @@ class ArticleListView(ListView):
         context["heading"] = self.get_heading()
         context["description"] = getattr(self.subject, "description", "") or getattr(self.subject, "bio", "")
         context["subject"] = self.subject
+        context["feeds"] = self.get_feeds()
+        if self.subject is None and type(self) is ArticleListView and context["page_obj"].number == 1:
+            context["structured_data"] = seo.organization_ld(publisher_get(), self.request)
         return context
 
     def get_heading(self):
         return self.heading
 
+    def get_feeds(self):
+        if self.subject_feed_names:
+            return [reverse(name, kwargs={"slug": self.subject.slug}) for name in self.subject_feed_names]
+        return [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+
 
 class SectionView(ArticleListView):
+    subject_feed_names = ("articles:section_feed_rss", "articles:section_feed_atom")
+
     def narrow(self, articles):
         self.subject = get_object_or_404(Section, slug=self.kwargs["slug"])
         return articles.filter(section=self.subject)
@@ -66,6 +80,8 @@ class SectionView(ArticleListView):
 
 
 class TagView(ArticleListView):
+    subject_feed_names = ("articles:tag_feed_rss", "articles:tag_feed_atom")
+
     def narrow(self, articles):
         self.subject = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return articles.filter(tagged_items__tag=self.subject)
@@ -89,6 +105,8 @@ class PersonView(ArticleListView):
 
 class AuthorView(PersonView):
     """Articles a person wrote."""
+
+    subject_feed_names = ("articles:author_feed_rss", "articles:author_feed_atom")
 
     def narrow(self, articles):
         self.subject = get_object_or_404(Person.objects.select_related("country"), slug=self.kwargs["slug"])
@@ -219,6 +237,12 @@ class ArticleDetailView(DetailView):
         article = context["article"]
         context["related"] = Article.objects.related_to(article)
         context["translations"] = translations_of(article)
+        context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+        if not kwargs.get("preview"):
+            context["structured_data"] = seo.news_article_ld(article, publisher_get(), self.request)
+        context["og_locale"] = seo.OG_LOCALES.get(article.language)
+        context["top_notes"] = [note for note in article.corrections.all() if note.shown_on_top]
+        context["bottom_notes"] = [note for note in article.corrections.all() if not note.shown_on_top]
         return context
 
 

@@ -1,14 +1,36 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from articles.feeds import AllArticlesFeed, atom
+from articles.sitemaps import SITEMAPS, NewsSitemap
+from newsroom.views import robots_txt
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
+        name="sitemap_news",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    # Every language's articles together; each language has its own feed under its prefix.
+    path("feeds/all.rss", AllArticlesFeed(), name="feed_all_rss"),
+    path("feeds/all.atom", atom(AllArticlesFeed)(), name="feed_all_atom"),
 ]
 
 # The public site in Russian at /, in Kazakh at /kk/ and in English at /en/.

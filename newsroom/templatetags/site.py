@@ -42,3 +42,15 @@ def iso(value):
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's address without query parameters, except a page number past the first:
+    filters and tracking parameters never make a second copy of a page for search engines."""
+    request = context["request"]
+    url = request.build_absolute_uri(request.path)
+    page = context.get("page_obj")
+    if page is not None and page.number > 1:
+        url += f"?page={page.number}"
+    return url

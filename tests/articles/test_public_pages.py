@@ -29,8 +29,8 @@ SUBJECT_LIST_QUERIES = LIST_QUERIES + 1
 # Search: the list's queries + the highlighted snippets (PostgreSQL).
 SEARCH_QUERIES = LIST_QUERIES + 1
 # Article: publisher, sections, promo blocks, the article (+ section, source), tags, authors,
-# people, countries, related articles, language versions, the view count's UPDATE.
-ARTICLE_QUERIES = 11
+# people, countries, corrections, related articles, language versions, the view count's UPDATE.
+ARTICLE_QUERIES = 12
 
 
 @pytest.fixture

@@ -50,25 +50,36 @@ def change_url(article):
 
 
 def form_data(client, url, **overrides):
-    """What the browser would send back for the form at ``url``, with ``overrides`` typed in."""
-    form = client.get(url).context["adminform"].form
+    """What the browser would send back for the form at ``url`` (inlines included), with
+    ``overrides`` typed in."""
+    context = client.get(url).context
+    data = fields_data(context["adminform"].form)
+    for inline in context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        data.update({f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()})
+        for form in formset.initial_forms:
+            data.update(fields_data(form))
+    data.update(overrides)
+    return data
+
+
+def fields_data(form) -> dict:
     data = {}
     for name, field in form.fields.items():
-        value = form[name].value()
+        value, key = form[name].value(), form.add_prefix(name)
         if isinstance(field, forms.SplitDateTimeField):
             local = timezone.localtime(value) if value else None
-            data[f"{name}_0"] = local.strftime("%d.%m.%Y") if local else ""
-            data[f"{name}_1"] = local.strftime("%H:%M:%S") if local else ""
+            data[f"{key}_0"] = local.strftime("%d.%m.%Y") if local else ""
+            data[f"{key}_1"] = local.strftime("%H:%M:%S") if local else ""
         elif isinstance(field, forms.FileField) or value is None and isinstance(field, forms.ModelMultipleChoiceField):
             continue
         elif isinstance(value, bool):
             if value:
-                data[name] = "on"
+                data[key] = "on"
         elif isinstance(value, list | tuple):
-            data[name] = [str(item) for item in value]
+            data[key] = [str(item) for item in value]
         else:
-            data[name] = "" if value is None else value
-    data.update(overrides)
+            data[key] = "" if value is None else getattr(value, "pk", value)
     return data
 
 

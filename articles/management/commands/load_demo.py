@@ -14,8 +14,8 @@ from PIL import Image
 from agencies.models import Agency, PromoBlock
 from agencies.services import PROMO_BLOCKS_KEY, PUBLISHER_KEY
 from articles import demo
-from articles.models import Article, Country, Person, Section
-from articles.services import SECTIONS_MENU_KEY
+from articles.models import Article, Correction, Country, Person, Section
+from articles.services import SECTIONS_MENU_KEY, article_note_significant_update
 from newsroom.cache import forget
 
 
@@ -69,6 +69,8 @@ class Command(BaseCommand):
         agencies = {}
         for row in [demo.PUBLISHER, *demo.SOURCES]:
             agency, is_new = Agency.objects.get_or_create(slug=row["slug"], defaults=row)
+            if is_new and agency.is_publisher:
+                agency.logo.save("dknews-logo.jpg", ContentFile(gradient_jpeg("#0b5cad", "#083d73", size=(600, 120))))
             agencies[row["slug"]] = agency
             created += is_new
 
@@ -117,5 +119,9 @@ class Command(BaseCommand):
             article.people.set([people[slug] for slug in row["people"]])
             article.countries.set([countries[code] for code in row["countries"]])
             article.authors.set(authors)
+            for note in row.get("notes", []):
+                at = now - timedelta(hours=note["hours_ago"])
+                Correction.objects.create(article=article, created_at=at, **note["fields"])
+                article_note_significant_update(article=article, at=at)
             created += 1
         return created

@@ -1,0 +1,97 @@
+"""Metadata for search engines and social networks: canonical addresses, Open Graph, and
+schema.org JSON-LD (NewsArticle on article pages, NewsMediaOrganization on the front page)."""
+
+import json
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from agencies.models import Agency
+from articles.models import Article
+
+OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_US"}
+# Inside <script>, "<", ">" and "&" are written as JSON escapes: the text can never close the tag.
+SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def ld_json(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> block that no text can break out of: <, > and &
+    are written as JSON unicode escapes, so a headline containing </script> stays a string."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_SAFE)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # escaped above
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def organization(publisher: Agency | None, request) -> dict | None:
+    if publisher is None:
+        return None
+    data = {
+        "@type": "NewsMediaOrganization",
+        "name": publisher.name,
+        "alternateName": publisher.short_name,
+        "url": absolute(request, "/"),
+    }
+    if publisher.founded_year:
+        data["foundingDate"] = str(publisher.founded_year)
+    if publisher.logo:
+        data["logo"] = {"@type": "ImageObject", "url": absolute(request, publisher.logo.url)}
+    return data
+
+
+def organization_ld(publisher: Agency | None, request) -> SafeString:
+    data = organization(publisher, request)
+    return ld_json({"@context": "https://schema.org", **data}) if data else mark_safe("")
+
+
+def news_article_ld(article: Article, publisher: Agency | None, request) -> SafeString:
+    url = absolute(request, article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.lead,
+        "datePublished": article.publish_at.isoformat(),
+        "dateModified": (article.significant_update_at or article.publish_at).isoformat(),
+        "inLanguage": article.language,
+        "isAccessibleForFree": True,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": absolute(request, reverse("articles:author", args=[author.slug])),
+            }
+            for author in article.authors.all()
+        ],
+    }
+    if article.image:
+        data["image"] = [absolute(request, article.image.url)]
+    if article.section:
+        data["articleSection"] = article.section.name
+    if tags := [tag.name for tag in article.tags.all()]:
+        data["keywords"] = tags
+    if (publisher_data := organization(publisher, request)) is not None:
+        data["publisher"] = publisher_data
+    about = [
+        {"@type": "Person", "name": person.name, "url": absolute(request, person.get_absolute_url())}
+        | ({"jobTitle": person.position} if person.position else {})
+        for person in article.people.all()
+    ]
+    mentions = [
+        {"@type": "Country", "name": country.name, "url": absolute(request, country.get_absolute_url())}
+        for country in article.countries.all()
+    ]
+    if about:
+        data["about"] = about
+    if mentions:
+        data["mentions"] = mentions
+    if corrections := [note for note in article.corrections.all() if note.kind == note.Kind.CORRECTION]:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": note.text, "datePublished": note.created_at.isoformat()}
+            for note in corrections
+        ]
+    return ld_json(data)

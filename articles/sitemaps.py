@@ -1,0 +1,92 @@
+"""Sitemaps: an index with articles (paged, 50,000 per file), sections, topics, people and
+countries, and a Google News sitemap with the articles of the last 48 hours.
+
+Everything selects through ``published()``, so a scheduled article enters at its minute.
+Topics, people and countries are listed only when they have a published article (their
+pages would be empty otherwise); their lastmod is their newest article's.
+"""
+
+import datetime as dt
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from articles.models import Article, Country, Person, Section, Tag
+
+NEWS_WINDOW = dt.timedelta(hours=48)
+
+
+class ArticleSitemap(Sitemap):
+    limit = 50_000  # the protocol's maximum per file
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .annotate(last_significant=Coalesce("significant_update_at", "publish_at"))
+            .only("slug", "language", "publish_at", "significant_update_at")
+            .order_by("-publish_at", "-pk")
+        )
+
+    def lastmod(self, item):
+        return item.last_significant
+
+
+class NewestArticleSitemap(Sitemap):
+    """Lists whose lastmod is the newest published article in them."""
+
+    article_filter = None  # the Article field that points at the listed object
+
+    def items(self):
+        newest = Article.objects.published().filter(**{self.article_filter: OuterRef("pk")}).order_by("-publish_at")
+        return self.model.objects.filter(Exists(newest)).annotate(newest=newest.values("publish_at")[:1]).order_by("pk")
+
+    def lastmod(self, item):
+        return item.newest
+
+
+class SectionSitemap(NewestArticleSitemap):
+    model = Section
+    article_filter = "section"
+
+
+class TagSitemap(NewestArticleSitemap):
+    model = Tag
+    article_filter = "tagged_items__tag"
+
+
+class PersonSitemap(NewestArticleSitemap):
+    model = Person
+    article_filter = "people"
+
+
+class CountrySitemap(NewestArticleSitemap):
+    model = Country
+    article_filter = "countries"
+
+
+class NewsSitemap(Sitemap):
+    """Google News: only what was published in the last 48 hours."""
+
+    limit = 1_000  # Google News reads at most 1,000 URLs per sitemap
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .filter(publish_at__gte=timezone.now() - NEWS_WINDOW)
+            .only("slug", "language", "title", "publish_at")
+            .order_by("-publish_at", "-pk")
+        )
+
+    def lastmod(self, item):
+        return item.publish_at
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "topics": TagSitemap,
+    "people": PersonSitemap,
+    "countries": CountrySitemap,
+}
