@@ -44,6 +44,7 @@ migrate: setup
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py make_renditions --missing
 
 run: demo
 	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Stop with Ctrl+C."

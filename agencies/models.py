@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.images import DatedPath, SafeImageField
 from newsroom.slugs import UniqueSlugMixin
 
 
@@ -34,9 +35,9 @@ class Agency(UniqueSlugMixin, models.Model):
     registration_authority = models.CharField(_("registration authority"), max_length=255, blank=True)
     registration_number = models.CharField(_("registration certificate number"), max_length=50, blank=True)
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
-    logo = models.ImageField(
+    logo = SafeImageField(
         _("logo"),
-        upload_to="agencies/",
+        upload_to=DatedPath("agencies"),
         blank=True,
         help_text=_("Search engines show it with the articles (at least 112 px)."),
     )

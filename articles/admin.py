@@ -19,6 +19,7 @@ from articles.models import Article, Correction, Country, Person, PreviewLink, S
 from articles.services import (
     SECTIONS_MENU_KEY,
     article_check_edit,
+    article_make_renditions,
     article_note_significant_update,
     article_publish,
     article_restore_revision,
@@ -176,7 +177,10 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
                     },
                 },
             ),
-            (_("Lead image"), {"fields": ["image", "image_caption", "image_credit"]}),
+            (
+                _("Lead image"),
+                {"fields": ["image", "image_alt", "image_caption", "image_credit", ("image_focal_x", "image_focal_y")]},
+            ),
             (
                 _("Record"),
                 {
@@ -228,6 +232,8 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
         if form.cleaned_data.get("significant_update"):
             obj.significant_update_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if {"image", "image_focal_x", "image_focal_y"} & set(form.changed_data):
+            article_make_renditions(article=obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +17,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from newsroom.html import sanitize_html
+from newsroom.images import DatedPath, SafeImageField
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
 
 
@@ -86,7 +88,7 @@ class Person(UniqueSlugMixin, models.Model):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
-    photo = models.ImageField(_("photo"), upload_to="people/%Y/%m/", blank=True)
+    photo = SafeImageField(_("photo"), upload_to=DatedPath("people"), blank=True)
     bio = models.TextField(_("short bio"), blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -249,8 +251,28 @@ class Article(UniqueSlugMixin, models.Model):
         related_name="translations",
         help_text=_("The original article this one translates; readers get links between the language versions."),
     )
-    image = models.ImageField(
-        _("lead image"), upload_to="articles/%Y/%m/", blank=True, width_field="image_width", height_field="image_height"
+    image = SafeImageField(
+        _("lead image"),
+        upload_to=DatedPath("articles"),
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_("JPEG, PNG, WebP or AVIF. Location data is removed; smaller copies are made for phones."),
+    )
+    image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it. Required with an image."),
+    )
+    image_focal_x = models.PositiveSmallIntegerField(
+        _("focal point: from the left, 0–100"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Thumbnails are cropped around this point."),
+    )
+    image_focal_y = models.PositiveSmallIntegerField(
+        _("focal point: from the top, 0–100"), default=50, validators=[MaxValueValidator(100)]
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -370,6 +392,8 @@ class Article(UniqueSlugMixin, models.Model):
 
     def clean(self):
         super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": _("Describe the image for readers who cannot see it.")})
         if self.title and not self.title.strip():
             raise ValidationError({"title": _("The headline cannot be blank.")})
         if self.status == self.Status.PUBLISHED and self.publish_at is None:

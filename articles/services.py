@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink, Section
 from newsroom.cache import cached
+from newsroom.images import make_renditions
 
 PUBLISH_PERMISSION = "articles.publish_article"
 PREVIEW_LINK_DEFAULT_HOURS = 48
@@ -194,6 +195,13 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
     if article.significant_update_at is None or at > article.significant_update_at:
         Article.objects.filter(pk=article.pk).update(significant_update_at=at)
         article.significant_update_at = at
+
+
+def article_make_renditions(*, article: Article) -> list[str]:
+    """Write the lead image's WebP renditions (after an upload or a new focal point)."""
+    if not article.image:
+        return []
+    return make_renditions(article.image.name, focal_x=article.image_focal_x, focal_y=article.image_focal_y)
 
 
 # -- Preview links ----------------------------------------------------------------------------

@@ -80,6 +80,8 @@ def article_form(**overrides):
         "expire_at_1": "",
         "image_caption": "",
         "image_credit": "",
+        "image_focal_x": "50",
+        "image_focal_y": "50",
     }
     data.update(overrides)
     return data

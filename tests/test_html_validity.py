@@ -2,6 +2,7 @@
 installs it with `npm ci`; it runs on the machine's Java). Skipped only outside CI when Java or
 vnu.jar is missing; in CI it always runs."""
 
+import io
 import json
 import os
 import shutil
@@ -9,7 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from articles.models import Article
 from tests.factories import ArticleFactory, PersonFactory, PromoBlockFactory, PublisherFactory, country
@@ -38,6 +41,11 @@ def test_public_pages_are_valid_html(client, tmp_path, settings):
         source=publisher,
         tags=["Культура"],
     )
+    image = io.BytesIO()
+    Image.new("RGB", (1200, 800), "navy").save(image, "JPEG")
+    article.image.save("photo.jpg", ContentFile(image.getvalue()), save=False)
+    article.image_alt = "Министр и посол"
+    article.save()
     article.people.set([person])
     article.authors.set([person])
     article.countries.set([country("KZ")])

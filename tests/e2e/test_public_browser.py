@@ -92,3 +92,23 @@ def test_english_version_links_back_to_the_russian_original(phone, live_server, 
     assert alternates.count() == 1
     page.click(".translations >> text=Русский")
     assert page.locator("h1").inner_text() == "Министр культуры и спорта встретился с послом Азербайджана"
+
+
+def test_phone_loads_the_640_wide_webp_rendition_of_the_lead_image(browser, live_server, demo_site):
+    context = browser.new_context(locale="ru-RU", viewport={"width": 375, "height": 800}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.click("text=Министр культуры и спорта встретился с послом Азербайджана")
+    image = page.locator(".lead-image img")
+    image.wait_for()
+    page.wait_for_function("document.querySelector('.lead-image img').complete")
+    current = image.evaluate("img => img.currentSrc")
+    assert current.endswith("-640.webp"), current
+    assert image.evaluate("img => img.naturalWidth") > 0  # it loaded (density-corrected width)
+    assert page.evaluate("url => fetch(url).then(r => r.headers.get('content-type'))", current) == "image/webp"
+    box = image.bounding_box()
+    assert box["width"] <= 375 and abs(box["width"] / box["height"] - 1200 / 675) < 0.02  # no distortion
+    page.goto(live_server.url + "/")
+    thumbnail = page.locator(".teaser img").first.evaluate("img => img.currentSrc")
+    assert thumbnail.rsplit("-", 1)[-1] == "t320.webp", thumbnail  # 96 css px: the smallest 3:2 crop
+    context.close()

@@ -15,7 +15,7 @@ from agencies.models import Agency, PromoBlock
 from agencies.services import PROMO_BLOCKS_KEY, PUBLISHER_KEY
 from articles import demo
 from articles.models import Article, Correction, Country, Person, Section
-from articles.services import SECTIONS_MENU_KEY, article_note_significant_update
+from articles.services import SECTIONS_MENU_KEY, article_make_renditions, article_note_significant_update
 from newsroom.cache import forget
 
 
@@ -108,6 +108,7 @@ class Command(BaseCommand):
                 publish_at=None if offset is None else now + timedelta(hours=offset),
                 image_caption=row.get("image_caption", ""),
                 image_credit=row.get("image_credit", ""),
+                image_alt=row.get("image_alt", ""),
                 translation_of=Article.objects.filter(slug=row.get("translation_of", "")).first(),
             )
             if "image" in row:
@@ -119,6 +120,7 @@ class Command(BaseCommand):
             article.people.set([people[slug] for slug in row["people"]])
             article.countries.set([countries[code] for code in row["countries"]])
             article.authors.set(authors)
+            article_make_renditions(article=article)
             for note in row.get("notes", []):
                 at = now - timedelta(hours=note["hours_ago"])
                 Correction.objects.create(article=article, created_at=at, **note["fields"])

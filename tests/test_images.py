@@ -1,0 +1,172 @@
+"""Image uploads through the admin, with real generated files; renditions."""
+
+import io
+import re
+import struct
+import zlib
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import ExifTags, Image, features
+
+from articles.models import Article
+from newsroom.images import rendition_name
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/articles/article/add/"
+
+
+def encoded(image_format, size=(1200, 800), **save_options) -> bytes:
+    image = Image.new("RGB", size, (30, 90, 160))
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **save_options)
+    return buffer.getvalue()
+
+
+def png_bomb(width=30_000, height=30_000) -> bytes:
+    """A real 30,000 x 30,000 grayscale PNG of zeros: about 1 MB on disk, 900 MB decoded."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    compressor, row, parts = zlib.compressobj(9), b"\x00" * (width + 1), []
+    for _ in range(height):
+        parts.append(compressor.compress(row))
+    parts.append(compressor.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")
+
+
+def jpeg_with_gps_and_rotation() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (43.0, 15.0, 0.0), 3: "E", 4: (76.0, 54.0, 0.0)}
+    return encoded("JPEG", size=(1200, 800), exif=exif)
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    return client
+
+
+def upload(client, content: bytes, name: str, **fields):
+    data = {
+        "title": "Новость с фотографией",
+        "lead": "Лид, который нельзя потерять",
+        "body": "",
+        "language": "ru",
+        "status": "draft",
+        "image_alt": "Описание фотографии",
+        "image_focal_x": "50",
+        "image_focal_y": "50",
+        "image": SimpleUploadedFile(name, content, content_type="image/jpeg"),
+    }
+    data.update(fields)
+    return client.post(ADD_URL, data)
+
+
+def field_errors(response) -> str:
+    return " ".join(str(error) for error in response.context["adminform"].form.errors.get("image", []))
+
+
+@pytest.mark.parametrize(
+    ("image_format", "name"),
+    [("JPEG", "photo.jpg"), ("PNG", "photo.png"), ("WEBP", "photo.webp"), ("AVIF", "photo.avif")],
+)
+def test_accepted_formats_are_stored_under_a_content_name_with_renditions(editor_client, image_format, name):
+    if image_format == "AVIF" and not features.check("avif"):
+        pytest.skip("this Pillow build has no AVIF support")
+    response = upload(editor_client, encoded(image_format), name)
+    assert response.status_code == 302, field_errors(response)
+    article = Article.objects.get()
+    assert re.fullmatch(r"articles/\d{4}/\d{2}/[0-9a-f]{20}\.(jpg|png|webp|avif)", article.image.name)
+    assert (article.image_width, article.image_height) == (1200, 800)
+    for width in (320, 640, 1024, 1200):
+        with default_storage.open(rendition_name(article.image.name, width)) as handle:
+            rendition = Image.open(handle)
+            assert rendition.format == "WEBP" and rendition.size == (width, round(800 * width / 1200))
+    assert not default_storage.exists(rendition_name(article.image.name, 1600))  # never upscaled
+
+
+def test_thumbnails_are_3_to_2_crops(editor_client):
+    upload(editor_client, encoded("JPEG", size=(1000, 1000)), "square.jpg", image_focal_y="0")
+    article = Article.objects.get()
+    with default_storage.open(rendition_name(article.image.name, 320, thumbnail=True)) as handle:
+        assert Image.open(handle).size == (320, 213)
+
+
+def test_location_is_stripped_and_orientation_applied(editor_client):
+    response = upload(editor_client, jpeg_with_gps_and_rotation(), "phone.jpg")
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert (article.image_width, article.image_height) == (800, 1200)  # turned upright
+    for name in [article.image.name, rendition_name(article.image.name, 640)]:
+        with default_storage.open(name) as handle:
+            exif = Image.open(handle).getexif()
+            assert not exif.get_ifd(ExifTags.IFD.GPSInfo) and 0x0112 not in exif, name
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (encoded("GIF", size=(1, 1)), "tiny.jpg", "Это файл GIF"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "logo.jpg",
+            "не является изображением",
+        ),
+        (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "scan.jpg", "не является изображением"),
+        (b"<html><body onload=alert(1)></body></html>", "page.jpg", "не является изображением"),
+        (encoded("JPEG")[:2000], "truncated.jpg", "повреждён"),
+    ],
+    ids=["gif-renamed", "svg-with-script", "pdf-renamed", "html", "truncated-jpeg"],
+)
+def test_refused_files_get_a_clear_error_and_keep_the_form(editor_client, content, name, message):
+    response = upload(editor_client, content, name)
+    assert response.status_code == 200
+    assert message in field_errors(response)
+    assert "Лид, который нельзя потерять" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_decompression_bomb_is_refused(editor_client):
+    response = upload(editor_client, png_bomb(), "bomb.png")
+    assert response.status_code == 200
+    assert "не больше 40 мегапикселей" in field_errors(response)
+    assert not Article.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_decoding(editor_client):
+    response = upload(editor_client, b"\xff\xd8\xff" + b"\0" * (21 * 1024 * 1024), "huge.jpg")
+    assert response.status_code == 200
+    assert "ограничение — 20,0\xa0МБ" in field_errors(response)
+    assert "Новость с фотографией" in response.content.decode()
+
+
+def test_lead_image_needs_alt_text(editor_client):
+    response = upload(editor_client, encoded("JPEG"), "photo.jpg", image_alt="")
+    assert response.status_code == 200
+    assert "Опишите изображение" in response.content.decode()
+
+
+def test_two_uploads_never_overwrite_each_other(editor_client):
+    upload(editor_client, encoded("JPEG"), "photo.jpg", title="Первая")
+    upload(editor_client, encoded("JPEG", size=(1200, 801)), "photo.jpg", title="Вторая")
+    first, second = Article.objects.order_by("pk")
+    assert first.image.name != second.image.name
+
+
+def test_article_page_serves_renditions_with_dimensions(editor_client, client):
+    upload(editor_client, encoded("JPEG"), "photo.jpg", status="draft")
+    article = Article.objects.get()
+    html = editor_client.get(article.get_absolute_url()).content.decode()
+    picture = re.search(r"<picture>.*?</picture>", html, re.S).group()
+    assert 'type="image/webp"' in picture
+    assert rendition_name(article.image.name, 640) in picture and " 640w" in picture
+    assert 'width="1200" height="800"' in picture and 'alt="Описание фотографии"' in picture
+    assert reverse("admin:index")  # the admin rendered the page for a draft preview
