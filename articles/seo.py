@@ -69,7 +69,14 @@ def news_article_ld(article: Article, publisher: Agency | None, request) -> Safe
         ],
     }
     if article.image:
-        data["image"] = [absolute(request, article.image.url)]
+        image = {"@type": "ImageObject", "url": absolute(request, article.image.url)}
+        if article.image_width:
+            image |= {"width": article.image_width, "height": article.image_height}
+        if article.image_caption:
+            image["caption"] = article.image_caption
+        if article.image_credit:
+            image["creditText"] = article.image_credit
+        data["image"] = [image]
     if article.section:
         data["articleSection"] = article.section.name
     if tags := [tag.name for tag in article.tags.all()]:

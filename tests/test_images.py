@@ -170,3 +170,21 @@ def test_article_page_serves_renditions_with_dimensions(editor_client, client):
     assert rendition_name(article.image.name, 640) in picture and " 640w" in picture
     assert 'width="1200" height="800"' in picture and 'alt="Описание фотографии"' in picture
     assert reverse("admin:index")  # the admin rendered the page for a draft preview
+
+
+def test_caption_and_credit_reach_the_page_and_json_ld(editor_client):
+    import json
+
+    upload(editor_client, encoded("JPEG"), "photo.jpg", image_caption="Встреча в министерстве", image_credit="Фото: пресс-служба")
+    article = Article.objects.get()
+    html = editor_client.get(article.get_absolute_url()).content.decode()
+    assert "<figcaption>Встреча в министерстве" in html and "Фото: пресс-служба" in html
+    Article.objects.filter(pk=article.pk).update(status="published", publish_at=article.created_at)
+    editor_client.logout()
+    html = editor_client.get(article.get_absolute_url()).content.decode()
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
+    assert ld["image"][0] | {"url": ""} == {
+        "@type": "ImageObject", "url": "", "width": 1200, "height": 800,
+        "caption": "Встреча в министерстве", "creditText": "Фото: пресс-служба",
+    }  # fmt: skip
+    assert '<meta property="og:image:alt" content="Описание фотографии">' in html
