@@ -1,6 +1,6 @@
 """Reader search over published articles.
 
-PostgreSQL: full-text search on the generated ``search_vector`` column (migration 0007),
+PostgreSQL: full-text search on the generated ``search_vector`` column (migration 0004),
 ``websearch_to_tsquery`` in the ``russian`` and ``simple`` configurations (it accepts any
 user input without syntax errors), ranked, with highlighted snippets from ``ts_headline``.
 SQLite (local development): a case-insensitive contains search over title, lead and body,

@@ -175,7 +175,13 @@ def test_article_page_serves_renditions_with_dimensions(editor_client, client):
 def test_caption_and_credit_reach_the_page_and_json_ld(editor_client):
     import json
 
-    upload(editor_client, encoded("JPEG"), "photo.jpg", image_caption="Встреча в министерстве", image_credit="Фото: пресс-служба")
+    upload(
+        editor_client,
+        encoded("JPEG"),
+        "photo.jpg",
+        image_caption="Встреча в министерстве",
+        image_credit="Фото: пресс-служба",
+    )
     article = Article.objects.get()
     html = editor_client.get(article.get_absolute_url()).content.decode()
     assert "<figcaption>Встреча в министерстве" in html and "Фото: пресс-служба" in html

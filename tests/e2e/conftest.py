@@ -70,3 +70,11 @@ def demo_site(transactional_db):
     call_command("migrate", "articles", "0001", verbosity=0)
     call_command("migrate", "articles", verbosity=0)
     call_command("load_demo", stdout=io.StringIO())
+
+
+def log_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")

@@ -11,17 +11,9 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
 
 
 def test_journalist_submits_editor_schedules_reader_sees_it_on_time(browser, live_server, demo_site):

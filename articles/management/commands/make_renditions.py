@@ -17,10 +17,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, missing, **options):
         made = 0
-        for article in Article.objects.exclude(image="").only("image", "image_width", "image_focal_x", "image_focal_y"):
+        fields = ["image", "image_width", "image_height", "image_focal_x", "image_focal_y"]
+        for article in Article.objects.exclude(image="").only(*fields):
             widths = rendition_widths(article.image_width)
             if missing and widths and default_storage.exists(rendition_name(article.image.name, widths[0])):
                 continue
-            article_make_renditions(article=article)
+            try:
+                article_make_renditions(article=article)
+            except OSError as error:
+                # The database names a file the storage does not have (e.g. a database copied
+                # without its media): report it and carry on with the others.
+                self.stderr.write(self.style.WARNING(f"Skipped article {article.pk}: {article.image.name}: {error}"))
+                continue
             made += 1
         self.stdout.write(self.style.SUCCESS(f"Renditions written for {made} images."))

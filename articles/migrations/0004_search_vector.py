@@ -37,6 +37,6 @@ def run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0006_translations_and_image_size")]
+    dependencies = [("articles", "0003_editorial_roles")]
 
     operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
