@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; \
 	done)
 
-.PHONY: help run test lint format setup migrate demo messages check-python check-html clean
+.PHONY: help run test lint format setup migrate demo messages check-python check-html backup restore clean
 
 help:
 	@echo "make run     set up and serve http://127.0.0.1:8000/ (admin at /admin/)"
@@ -39,7 +39,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt | check-python
 setup: $(BIN)/.installed
 
 migrate: setup
-	@mkdir -p var
+	@mkdir -p var/static
 	$(BIN)/python manage.py migrate --no-input
 
 demo: migrate
@@ -70,6 +70,14 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Local backups (SQLite + media): make backup; make restore BACKUP=var/backups/newsroom-....tar.gz
+backup: setup
+	$(BIN)/python manage.py backup
+
+restore: setup
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/newsroom-<time>.tar.gz" >&2; exit 1; }
+	$(BIN)/python manage.py restore "$(BACKUP)"
 
 # Rebuild the translation catalogues after changing UI strings (needs GNU gettext); the
 # compiled .mo files are committed, so a fresh machine does not need gettext.

@@ -203,7 +203,7 @@ class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "title":
-            kwargs["widget"] = forms.TextInput(attrs={"class": "vTextField", "style": "width: min(100%, 50em)"})
+            kwargs["widget"] = forms.TextInput(attrs={"class": "vTextField headline-input"})
         if db_field.name == "tags":
             return TagNamesField(
                 url=reverse_lazy("admin:articles_article_tag_names"),

@@ -40,7 +40,7 @@ class TagAutocompleteWidget(forms.SelectMultiple):
                 "data-allow-clear": "false",
                 "data-placeholder": _("Start typing a topic"),
                 "lang": self.i18n_name,
-                "style": "width: 30em",
+                "data-width": "30em",
             }
         )
         return attrs

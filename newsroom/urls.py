@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.feeds import AllArticlesFeed, atom
 from articles.sitemaps import SITEMAPS, NewsSitemap
-from newsroom.views import robots_txt
+from newsroom.views import healthz, readyz, robots_txt
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -15,6 +15,8 @@ admin.site.site_title = _("Newsroom")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path(
         "sitemap-news.xml",

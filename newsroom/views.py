@@ -1,6 +1,8 @@
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 # Paths search engines should not crawl: the admin, search results and preview links, in
@@ -15,3 +17,31 @@ def robots_txt(request):
     for name in ("sitemap_index", "sitemap_news"):
         lines.append(f"Sitemap: {request.build_absolute_uri(reverse(name))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+def healthz(request):
+    """The process is alive (no database involved): for the load balancer's liveness check."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+_migrations_applied = False
+
+
+@never_cache
+def readyz(request):
+    """Ready for traffic: the database answers and every migration is applied."""
+    global _migrations_applied
+    try:
+        connection.ensure_connection()
+        if not _migrations_applied:
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            if pending:
+                return HttpResponse(f"migrations pending: {len(pending)}\n", content_type="text/plain", status=503)
+            _migrations_applied = True  # migrations are applied before a deploy, never undone live
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", content_type="text/plain", status=503)
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -24,3 +26,10 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def subprocess_env(**overrides) -> dict:
+    """The environment for a Django process started by a test: this one, minus what only the
+    test process needs (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) and what the test sets."""
+    drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", *overrides}
+    return {**{key: value for key, value in os.environ.items() if key not in drop}, **overrides}

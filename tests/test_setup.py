@@ -1,6 +1,5 @@
 """The project's set-up promises: configuration, migrations' data, roles."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,16 +8,16 @@ import pytest
 from django.contrib.auth.models import Group
 
 from articles.models import Country
+from tests.conftest import subprocess_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(**env):
-    clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env={**clean, **env},
+        env=subprocess_env(**{"SECRET_KEY": "", "DEBUG": "", **env}),
         capture_output=True,
         text=True,
         timeout=60,

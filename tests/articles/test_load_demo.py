@@ -55,9 +55,9 @@ def test_demo_content_covers_what_the_newsroom_needs():
         ("journalist", "journalist-demo-pass", "Journalist"),
     ],
 )
-def test_demo_accounts_can_log_in(username, password, group):
+def test_demo_accounts_can_log_in(rf, username, password, group):
     call_command("load_demo")
-    user = authenticate(username=username, password=password)
+    user = authenticate(rf.post("/admin/login/"), username=username, password=password)
     assert user is not None and user.is_staff
     if group:
         assert list(user.groups.values_list("name", flat=True)) == [group]

@@ -15,7 +15,8 @@ CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chro
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
-# around it are still plain synchronous code.
+# around it are still plain synchronous code. (Tests that start Django in a subprocess drop
+# this variable: see tests/conftest.py, subprocess_env.)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

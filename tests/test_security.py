@@ -1,0 +1,220 @@
+"""Hardened settings, headers, the database-outage page, logins, CSRF, redirects, escaping."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import subprocess_env
+from tests.factories import ArticleFactory, PersonFactory, PublisherFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
+PAYLOADS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "</script><svg onload=alert(2)>"]
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=subprocess_env(**{"SECRET_KEY": "", **env}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_reports_nothing_in_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=subprocess_env(DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="dknews.kz", DATABASE_URL=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/admin/login/", "/sitemap.xml"])
+def test_security_headers_on_public_and_admin_pages(client, url):
+    PublisherFactory()
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    for directive in ["default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "script-src 'self'"]:
+        assert directive in csp, directive
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_admin_scripts_carry_the_csp_nonce(admin_client):
+    response = admin_client.get(reverse("admin:articles_article_add"))
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.content.decode())
+    assert all(f'nonce="{nonce}"' in attributes or "application/json" in attributes for attributes in inline_scripts)
+
+
+@pytest.mark.django_db
+def test_health_and_readiness(client):
+    assert client.get("/healthz").content == b"ok\n"
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and "no-store" in ready["Cache-Control"]
+
+
+OUTAGE = """
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+page = client.get("/")
+ready = client.get("/readyz")
+print(page.status_code, page.get("Retry-After"), ready.status_code)
+print(page.content.decode())
+"""
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    ["postgres://postgres@127.0.0.1:1/test", "sqlite:////nonexistent-directory/db.sqlite3"],
+    ids=["postgresql-down", "sqlite-unopenable"],
+)
+def test_database_outage_is_a_503_with_the_sites_notice(database_url):
+    result = run_python(OUTAGE, DEBUG="1", DATABASE_URL=database_url, ALLOWED_HOSTS="testserver")
+    first_line, _, page = result.stdout.partition("\n")
+    assert first_line == "503 5 503", result.stdout + result.stderr
+    assert "Сайт ненадолго недоступен" in page
+    assert "Traceback" not in page and "OperationalError" not in page
+
+
+# -- Logins ------------------------------------------------------------------------------------
+
+
+def login(client, username, password, ip="203.0.113.7"):
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.django_db
+def test_failed_logins_lock_the_account_then_even_the_right_password_fails(client):
+    UserFactory(username="editor", password="right-pass-123")
+    for attempt in range(4):
+        assert login(client, "editor", f"wrong-{attempt}").status_code == 200
+    assert login(client, "editor", "wrong-5").status_code == 429  # the fifth failure locks
+    locked = login(client, "editor", "right-pass-123", ip="198.51.100.9")  # another IP: the account is locked
+    assert locked.status_code == 429
+    assert "Слишком много неудачных попыток входа" in locked.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_and_known_accounts_get_the_same_answers(client):
+    UserFactory(username="editor", password="right-pass-123")
+    known = [login(client, "editor", "wrong", ip="192.0.2.1") for _ in range(6)]
+    unknown = [login(client, "nobody", "wrong", ip="192.0.2.2") for _ in range(6)]
+    assert [r.status_code for r in known] == [r.status_code for r in unknown] == [200] * 4 + [429] * 2
+
+    def strip(response):
+        """The page without what differs per request anyway: CSRF token, CSP nonce, the typed name."""
+        return re.sub(
+            r'name="csrfmiddlewaretoken" value="[^"]+"|nonce="[^"]+"|value="(editor|nobody)"',
+            "",
+            response.content.decode(),
+        )
+
+    assert strip(known[0]) == strip(unknown[0])
+    assert strip(known[-1]) == strip(unknown[-1])
+
+
+@pytest.mark.django_db
+def test_many_accounts_from_one_ip_lock_the_ip(client):
+    for number in range(4):
+        assert login(client, f"guess{number}", "wrong", ip="192.0.2.50").status_code == 200
+    assert login(client, "someone-else", "wrong", ip="192.0.2.50").status_code == 429
+    assert login(client, "someone-else", "wrong", ip="192.0.2.51").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example/"])
+def test_login_never_redirects_off_site(client, target):
+    UserFactory(username="editor", password="right-pass-123")
+    response = client.post(f"/admin/login/?next={target}", {"username": "editor", "password": "right-pass-123"})
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+# -- CSRF ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_state_changing_posts_need_a_csrf_token_and_our_origin():
+    editor = UserFactory(username="timur")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    article = ArticleFactory(status="review", publish_at=None)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    changelist = reverse("admin:articles_article_changelist")
+    action = {"action": "publish_now", "_selected_action": [article.pk], "confirmed": "yes"}
+    assert client.post(changelist, action).status_code == 403
+    token = client.get(changelist).cookies["csrftoken"].value
+    forged = client.post(changelist, {**action, "csrfmiddlewaretoken": token}, HTTP_ORIGIN="https://evil.example")
+    assert forged.status_code == 403
+    article.refresh_from_db()
+    assert article.status == "review"
+
+
+# -- Escaping everywhere ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_in_titles_names_tags_and_captions_are_text_everywhere(admin_client, client, payload):
+    PublisherFactory()
+    person = PersonFactory(name=f"Персона {payload}")
+    article = ArticleFactory(
+        title=f"Заголовок {payload}", lead=f"Лид {payload}", tags=[f"Тема {payload}"], image_caption=payload
+    )
+    article.people.set([person])
+    raw = payload.replace('"', "&quot;")
+    pages = {
+        "article": client.get(article.get_absolute_url()),
+        "front": client.get("/"),
+        "topic": client.get(article.tags.first().get_absolute_url()),
+        "search": client.get("/search/", {"q": payload}),
+        "person": client.get(person.get_absolute_url()),
+        "changelist": admin_client.get(reverse("admin:articles_article_changelist")),
+        "person changelist": admin_client.get(reverse("admin:articles_person_changelist")),
+        "revisions": admin_client.get(reverse("admin:articles_article_history", args=[article.pk])),
+        "diff": admin_client.get(
+            reverse("admin:articles_article_revision", args=[article.pk, article.history.first().history_id])
+        ),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert payload not in html, name
+        assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "") or raw not in html, name
+    feed = client.get("/feed.rss").content.decode()
+    assert "<script>" not in feed and "<img src=x" not in feed and "<svg" not in feed
+
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', pages["article"].content.decode(), re.S)
+    assert json.loads(ld.group(1))["headline"] == f"Заголовок {payload}"
+
+    tags = admin_client.get(reverse("admin:articles_article_tag_names"), {"term": "Тема"}).json()
+    assert tags["results"][0]["text"] == f"Тема {payload}"  # JSON data: the widget inserts it as text
+    people = admin_client.get(
+        "/admin/autocomplete/",
+        {"term": "Персона", "app_label": "articles", "model_name": "article", "field_name": "people"},
+    )
+    # JSON, never sniffed as HTML; select2 inserts result text escaped.
+    assert people["Content-Type"] == "application/json" and people["X-Content-Type-Options"] == "nosniff"
+    assert people.json()["results"][0]["text"].startswith(f"Персона {payload}")
