@@ -218,3 +218,51 @@ def test_payloads_in_titles_names_tags_and_captions_are_text_everywhere(admin_cl
     # JSON, never sniffed as HTML; select2 inserts result text escaped.
     assert people["Content-Type"] == "application/json" and people["X-Content-Type-Options"] == "nosniff"
     assert people.json()["results"][0]["text"].startswith(f"Персона {payload}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_in_an_admin_message_is_text(admin_client, payload):
+    from tests.articles.test_workflow import form_data
+
+    article = ArticleFactory(title="Обычный")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_client.post(url, form_data(admin_client, url, title=f"Заголовок {payload}"), follow=True)
+    messages = re.search(r'<ul class="messagelist">.*?</ul>', response.content.decode(), re.S).group()
+    assert payload not in messages and "Заголовок" in messages
+
+
+@pytest.mark.django_db
+def test_journalist_forged_list_editable_post_changes_nothing(client):
+    from agencies.models import PromoBlock
+    from tests.factories import PromoBlockFactory
+
+    journalist = UserFactory(username="dina")
+    journalist.groups.add(Group.objects.get(name="Journalist"))
+    block = PromoBlockFactory(is_active=True, position=1)
+    client.force_login(journalist)
+    response = client.post(
+        reverse("admin:agencies_promoblock_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": block.pk,
+            "form-0-position": "9",
+            "_save": "1",
+        },
+    )
+    assert response.status_code == 403
+    block.refresh_from_db()
+    assert (block.is_active, block.position) == (True, 1)
+    assert PromoBlock.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_one_log_line_per_request_without_cookies_or_query(client, caplog):
+    PublisherFactory()
+    client.cookies["sessionid"] = "secret-session-value"
+    with caplog.at_level("INFO", logger="newsroom.requests"):
+        client.get("/search/", {"q": "личный запрос"})
+    lines = [record.getMessage() for record in caplog.records if record.name == "newsroom.requests"]
+    assert len(lines) == 1 and re.fullmatch(r"GET /search/ 200 [\d.]+ms( queries=\d+)? user=-", lines[0]), lines
+    assert "secret-session-value" not in caplog.text and "личный" not in caplog.text

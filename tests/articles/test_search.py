@@ -74,6 +74,9 @@ def test_title_matches_rank_above_body_matches(client):
         "<script>alert(1)</script>",
         "министр & | ! :* -",
         "(((((((((((",
+        "ж" * 10_000,
+        "(a+)+$" + "a" * 50 + "!",
+        "\\d{1000000}|.*.*.*.*=.*",
     ],
 )
 def test_odd_queries_get_a_normal_page(client, query):

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import log_in, screenshot, watch_csp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_journalist_submits_editor_schedules_reader_sees_it_on_time(browser, live_server, demo_site):
     journalist = browser.new_context(locale="ru-RU")
     page = journalist.new_page()
+    violations = watch_csp(page)
     log_in(page, live_server, "journalist", "journalist-demo-pass")
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.fill("#id_title", "Жаңалық: в Туркестане открылся музей каллиграфии")
@@ -33,6 +34,7 @@ def test_journalist_submits_editor_schedules_reader_sees_it_on_time(browser, liv
 
     editor = browser.new_context(locale="ru-RU")
     page = editor.new_page()
+    violations += watch_csp(page)
     log_in(page, live_server, "editor", "editor-demo-pass")
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     publish_at = timezone.localtime() + dt.timedelta(seconds=6)
@@ -58,3 +60,4 @@ def test_journalist_submits_editor_schedules_reader_sees_it_on_time(browser, liv
     assert page.locator("h1").inner_text() == "Жаңалық: в Туркестане открылся музей каллиграфии"
     screenshot(page, "reader-sees-scheduled-article")
     reader.close()
+    assert violations == [], violations  # the admin works under the Content-Security-Policy
