@@ -112,7 +112,10 @@ class Command(BaseCommand):
                 translation_of=Article.objects.filter(slug=row.get("translation_of", "")).first(),
             )
             if "image" in row:
-                article.image.save(f"{row['slug']}.jpg", ContentFile(gradient_jpeg(*row["image"])), save=False)
+                # A named ContentFile: Django reads the image's dimensions from it into
+                # image_width/image_height (an unnamed one leaves them empty).
+                name = f"{row['slug']}.jpg"
+                article.image.save(name, ContentFile(gradient_jpeg(*row["image"]), name=name), save=False)
             authors = [people[slug] for slug in row["authors"]]
             article.created_by = next((author.user for author in authors if author.user), None)
             article.save()

@@ -5,8 +5,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
-from articles.services import article_make_renditions
-from newsroom.images import rendition_name, rendition_widths
+from newsroom.images import make_renditions, rendition_name, rendition_widths
 
 
 class Command(BaseCommand):
@@ -17,17 +16,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, missing, **options):
         made = 0
-        fields = ["image", "image_width", "image_height", "image_focal_x", "image_focal_y"]
-        for article in Article.objects.exclude(image="").only(*fields):
-            widths = rendition_widths(article.image_width)
-            if missing and widths and default_storage.exists(rendition_name(article.image.name, widths[0])):
+        # Plain values, not model instances: loading an Article whose dimensions are unknown
+        # would open its image file, and that file may be the very thing that is missing.
+        rows = Article.objects.exclude(image="").values_list(
+            "pk", "image", "image_width", "image_focal_x", "image_focal_y"
+        )
+        for pk, name, width, focal_x, focal_y in rows.iterator():
+            widths = rendition_widths(width)
+            if missing and widths and default_storage.exists(rendition_name(name, widths[0])):
                 continue
             try:
-                article_make_renditions(article=article)
+                make_renditions(name, focal_x=focal_x, focal_y=focal_y)
             except OSError as error:
                 # The database names a file the storage does not have (e.g. a database copied
                 # without its media): report it and carry on with the others.
-                self.stderr.write(self.style.WARNING(f"Skipped article {article.pk}: {article.image.name}: {error}"))
+                self.stderr.write(self.style.WARNING(f"Skipped article {pk}: {name}: {error}"))
                 continue
             made += 1
         self.stdout.write(self.style.SUCCESS(f"Renditions written for {made} images."))
