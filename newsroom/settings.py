@@ -225,6 +225,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
 # Tags are matched case-insensitively: "Экономика" and "экономика" are one topic.
 TAGGIT_CASE_INSENSITIVE = True
 
+# bench/run.sh routes a constant 3 KB page at /bench/floor/ to measure the stack's floor.
+BENCH_FLOOR = env_bool("NEWSROOM_BENCH_FLOOR", False)
+
 # How many articles a public list shows per page.
 ARTICLES_PER_PAGE = 20
 STATICFILES_DIRS = [BASE_DIR / "static"]

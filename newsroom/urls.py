@@ -38,6 +38,11 @@ urlpatterns = [
 # The public site in Russian at /, in Kazakh at /kk/ and in English at /en/.
 urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
 
+if settings.BENCH_FLOOR:
+    from newsroom.views import bench_floor
+
+    urlpatterns.append(path("bench/floor/", bench_floor))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -45,3 +45,16 @@ def readyz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", content_type="text/plain", status=503)
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+FLOOR_PAGE = (
+    "<!DOCTYPE html><html lang=ru><head><meta charset=utf-8><title>floor</title></head><body>"
+    + "x" * 2900
+    + "</body></html>"
+).encode()
+
+
+def bench_floor(request):
+    """A constant 3 KB page through the full middleware stack: the benchmark's floor.
+    Routed only when NEWSROOM_BENCH_FLOOR=1 (bench/run.sh sets it)."""
+    return HttpResponse(FLOOR_PAGE)

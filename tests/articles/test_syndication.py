@@ -145,6 +145,22 @@ def test_sitemap_index_lists_every_section(client, publisher):
         assert f"http://testserver/sitemap-{name}.xml" in locations
 
 
+def test_sitemap_index_costs_a_query_per_section_whatever_the_number_of_articles(
+    client, publisher, django_assert_max_num_queries
+):
+    for _ in range(30):
+        article = ArticleFactory(tags=["Нефть"])
+        article.countries.set([country("KZ")])
+        article.people.set([PersonFactory()])
+    client.get("/")  # the publisher is cached
+    # Per section: a count for the paging and one aggregate for the lastmod.
+    with django_assert_max_num_queries(2 * 5):
+        response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    lastmods = [node.text for node in ET.fromstring(response.content).findall("s:sitemap/s:lastmod", SITEMAP_NS)]
+    assert len(lastmods) == 5 and all(lastmods)
+
+
 def test_article_sitemap_has_published_articles_with_significant_lastmod(client, publisher):
     article = ArticleFactory(slug="glavnaya", publish_at=dt.datetime(2026, 11, 20, 6, tzinfo=dt.UTC))
     Article.objects.filter(pk=article.pk).update(significant_update_at=dt.datetime(2026, 11, 22, 6, tzinfo=dt.UTC))
