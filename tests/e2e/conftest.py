@@ -53,15 +53,20 @@ def watch_csp(page) -> list[str]:
     return violations
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+def open_page(browser, **context_options):
+    """A page in a fresh Russian-language context; fails the test on any CSP violation."""
+    context = browser.new_context(locale="ru-RU", **context_options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     violations = watch_csp(page)
     yield page
     context.close()
     assert violations == [], violations
+
+
+@pytest.fixture
+def page(browser):
+    yield from open_page(browser, viewport={"width": 1280, "height": 900})
 
 
 def screenshot(page, name: str) -> Path:

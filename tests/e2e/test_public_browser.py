@@ -7,7 +7,7 @@ horizontal scrolling at 375 px.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import screenshot, watch_csp
+from tests.e2e.conftest import open_page, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +29,7 @@ def check_page(page, name):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="ru-RU", viewport={"width": 375, "height": 800}, device_scale_factor=2)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    violations = watch_csp(page)
-    yield page
-    context.close()
-    assert violations == [], violations
+    yield from open_page(browser, viewport={"width": 375, "height": 800}, device_scale_factor=2)
 
 
 def test_reader_reads_follows_links_searches_and_switches_to_kazakh(phone, live_server, demo_site):
