@@ -113,7 +113,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SlugAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state_badge", "publish_time", "section", "author_names", "view_count"]
     list_select_related = ["section"]
@@ -465,7 +465,7 @@ class SectionAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SlugAdminMixin, admin.ModelAdmin):
+class PersonAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "position", "organisation", "country", "user"]
     list_select_related = ["country", "user"]
     list_filter = [("user", admin.EmptyFieldListFilter)]
@@ -479,7 +479,7 @@ class PersonAdmin(SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ForgetsCachedReadsMixin, admin.ModelAdmin):
     list_display = ["name_ru", "name_kk", "name_en", "code"]
     search_fields = ["name_ru", "name_kk", "name_en", "code"]
 
@@ -491,7 +491,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(SlugAdminMixin, admin.ModelAdmin):
+class TagAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     fields = ["name", "slug", "description"]

@@ -1,5 +1,6 @@
 """The editorial content: articles, sections, tags, and the story's subjects (people, countries)."""
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -7,7 +8,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Value
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, override
@@ -149,6 +151,49 @@ class TaggedArticle(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="articles_taggedarticle_unique")]
 
 
+class JSONList(models.Aggregate):
+    """The group's values as one JSON array: ``jsonb_agg`` on PostgreSQL, ``json_group_array`` on SQLite."""
+
+    function = "JSONB_AGG"
+    output_field = models.JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _json_rows(queryset, link: str, match=None, **fields):
+    """A correlated subquery: the rows of ``queryset`` whose ``link`` is ``match`` (the outer
+    article), as a JSON array of objects with ``fields`` (an empty list when there are none)."""
+    rows = (
+        queryset.filter(**{link: OuterRef("pk") if match is None else match})
+        .order_by()
+        .values(link)
+        .annotate(rows=JSONList(JSONObject(**fields)))
+        .values("rows")
+    )
+    return Coalesce(models.Subquery(rows), Value([], output_field=models.JSONField()), output_field=models.JSONField())
+
+
+_PERSON_FIELDS = {"pk": "person_id", "name": "person__name", "slug": "person__slug", "position": "person__position"}
+
+
+def _instances(model, rows: list[dict], order: str) -> list:
+    """Unsaved-looking but complete model instances from JSON rows (values parsed by their fields)."""
+    objects = []
+    for row in rows:
+        values = {}
+        for name, value in row.items():
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            value = field.to_python(value)
+            if isinstance(value, dt.datetime) and timezone.is_naive(value):
+                value = timezone.make_aware(value, dt.UTC)  # SQLite's JSON keeps UTC without an offset
+            values[field.attname] = value
+        obj = model(**values)
+        obj._state.adding = False
+        objects.append(obj)
+    return sorted(objects, key=lambda obj: (getattr(obj, order), obj.pk))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see, decided at query time: no job has to run for a schedule to work."""
@@ -181,13 +226,35 @@ class ArticleQuerySet(models.QuerySet):
             .for_list()[:limit]
         )
 
-    def for_detail(self):
-        return self.select_related("section", "source", "translation_of").prefetch_related(
-            "tags",
-            models.Prefetch("authors", queryset=Person.objects.order_by("name")),
-            models.Prefetch("people", queryset=Person.objects.order_by("name")),
-            models.Prefetch("countries", queryset=Country.objects.order_by("name_ru")),
-            "corrections",
+    def for_page(self):
+        """The article page in one query: the article, its section and source, and its topics,
+        authors, people, countries, notes and published language versions as JSON arrays
+        (turned back into model instances by ``Article.attach_relations``)."""
+        versions = Article.objects.published().annotate(root=Coalesce("translation_of", "pk"))
+        return self.select_related("section", "source").annotate(
+            tags_json=_json_rows(
+                TaggedArticle.objects, "content_object", pk="tag_id", name="tag__name", slug="tag__slug"
+            ),
+            authors_json=_json_rows(Article.authors.through.objects, "article", **_PERSON_FIELDS),
+            people_json=_json_rows(Article.people.through.objects, "article", **_PERSON_FIELDS),
+            countries_json=_json_rows(
+                Article.countries.through.objects,
+                "article",
+                pk="country_id",
+                **{name: f"country__{name}" for name in ("code", "name_ru", "name_kk", "name_en", "slug")},
+            ),
+            corrections_json=_json_rows(
+                Correction.objects, "article", pk="pk", kind="kind", text="text", created_at="created_at"
+            ),
+            versions_json=_json_rows(
+                versions,
+                "root",
+                Coalesce(OuterRef("translation_of"), OuterRef("pk")),
+                pk="pk",
+                slug="slug",
+                language="language",
+                title="title",
+            ),
         )
 
 
@@ -377,6 +444,27 @@ class Article(UniqueSlugMixin, models.Model):
         # An article lives under its own language's prefix: /news/..., /kk/news/..., /en/news/...
         with override(self.language):
             return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def attach_relations(self) -> None:
+        """Fill the relation caches from a ``for_page()`` row, as ``prefetch_related`` would:
+        ``article.tags.all()`` and the others then run no query."""
+        relations = {
+            "tags": (Tag, self.tags_json, "name"),
+            "authors": (Person, self.authors_json, "name"),
+            "people": (Person, self.people_json, "name"),
+            "countries": (Country, self.countries_json, "name_ru"),
+            "corrections": (Correction, self.corrections_json, "created_at"),
+        }
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        for name, (model, rows, order) in relations.items():
+            queryset = getattr(self, name).all()
+            queryset._result_cache = _instances(model, rows, order)
+            queryset._prefetch_done = True
+            cache[name] = queryset
+        self._prefetched_objects_cache = cache
+        self.versions = [
+            version for version in _instances(Article, self.versions_json, "language") if version.pk != self.pk
+        ]
 
     @property
     def state(self) -> str:

@@ -1,6 +1,6 @@
 """Reader search over published articles.
 
-PostgreSQL: full-text search on the generated ``search_vector`` column (migration 0004),
+PostgreSQL: full-text search on the ``search_vector`` column (kept by a trigger, migration 0005),
 ``websearch_to_tsquery`` in the ``russian`` and ``simple`` configurations (it accepts any
 user input without syntax errors), ranked, with highlighted snippets from ``ts_headline``.
 SQLite (local development): a case-insensitive contains search over title, lead and body,
@@ -12,7 +12,7 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import Count, F, Func, Q, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import Article
 
 MAX_QUERY_LENGTH = 200
+# Results are the newest matches, at most this many (see search_queryset).
+SEARCH_CANDIDATES = 500
 SNIPPET_WORDS = 30
 # Private-use characters as highlight markers: ts_headline inserts them, Python turns them
 # into <mark> after escaping everything else.
@@ -38,26 +40,34 @@ def full_text_available() -> bool:
 
 
 def search_queryset(query: str, language: str):
-    """Published articles in ``language`` matching ``query``, best first (an ``Article`` queryset)."""
-    articles = Article.objects.published().filter(language=language).for_list()
+    """Published articles in ``language`` matching ``query``: the ``SEARCH_CANDIDATES`` newest
+    matches, best first on PostgreSQL (newest first on SQLite). Each row carries ``found``, the
+    number of those matches, so a page of results with its count costs one query.
+
+    Ranking is bounded on purpose: a common word matches most of the archive, and ranking every
+    match would cost time linear in the archive; the newest matches are found by walking the
+    (language, publish_at) index or the GIN index, whichever the planner prefers.
+    """
     if not query:
-        return articles.none()
+        return Article.objects.none()
+    articles = Article.objects.published().filter(language=language).order_by("-publish_at", "-pk")
     if full_text_available():
         ts_query = SearchQuery(query, config="russian", search_type="websearch") | SearchQuery(
             query, config="simple", search_type="websearch"
         )
         vector = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+        newest = articles.alias(search_vector=vector).filter(search_vector=ts_query).values("pk")[:SEARCH_CANDIDATES]
         return (
-            articles.alias(search_vector=vector)
-            .filter(search_vector=ts_query)
-            .annotate(rank=SearchRank(vector, ts_query))
+            Article.objects.filter(pk__in=newest)
+            .for_list()
+            .annotate(rank=SearchRank(vector, ts_query), found=Window(Count("pk")))
             .order_by("-rank", "-publish_at", "-pk")
         )
-    words = query.split()[:8]
     condition = Q()
-    for word in words:
+    for word in query.split()[:8]:
         condition &= Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
-    return articles.filter(condition)
+    newest = articles.filter(condition).values("pk")[:SEARCH_CANDIDATES]
+    return Article.objects.filter(pk__in=newest).for_list().annotate(found=Window(Count("pk")))
 
 
 def snippets(articles: list[Article], query: str) -> dict[int, SafeString]:

@@ -11,13 +11,14 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Min, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink, Section
 from newsroom.cache import cached
 from newsroom.images import make_renditions
+from newsroom.pagecache import pages_changed
 
 PUBLISH_PERMISSION = "articles.publish_article"
 PREVIEW_LINK_DEFAULT_HOURS = 48
@@ -107,6 +108,7 @@ def _change_state(*, article: Article, by, apply, message: str) -> bool:
         except EditConflict:
             return False
         _log(by=by, article=locked, message=message)
+        pages_changed()
     article.refresh_from_db()
     return True
 
@@ -186,6 +188,7 @@ def article_restore_revision(*, article: Article, revision, by) -> Article:
         }
         locked.save()
         _log(by=by, article=locked, message=locked._change_reason)
+        pages_changed()
     return locked
 
 
@@ -195,6 +198,27 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
     if article.significant_update_at is None or at > article.significant_update_at:
         Article.objects.filter(pk=article.pk).update(significant_update_at=at)
         article.significant_update_at = at
+        pages_changed()
+
+
+def article_view_record(article_id: int) -> None:
+    """A reader opened the article (also when the page came from the cache): one atomic
+    increment, so concurrent readers never lose a view."""
+    Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
+
+
+def next_scheduled_change() -> dt.datetime | None:
+    """The next moment a published article appears or expires: no cached page may outlive it.
+
+    One query; both conditions are index ranges (status + publish_at, expire_at).
+    """
+    now = timezone.now()
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED)
+        .filter(Q(publish_at__gt=now) | Q(expire_at__gt=now))
+        .aggregate(moment=Min(Case(When(publish_at__gt=now, then=F("publish_at")), default=F("expire_at"))))
+    )
+    return upcoming["moment"]
 
 
 def article_make_renditions(*, article: Article) -> list[str]:
@@ -237,7 +261,10 @@ def preview_link_article(signed_token: str) -> Article | None:
     link = PreviewLink.objects.active().filter(token=token).only("article_id").first()
     if link is None:
         return None
-    return Article.objects.for_detail().filter(pk=link.article_id).first()
+    article = Article.objects.for_page().filter(pk=link.article_id).first()
+    if article is not None:
+        article.attach_relations()
+    return article
 
 
 # -- Cached reads for every page ----------------------------------------------------------------

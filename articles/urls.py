@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from articles import feeds, views
 from articles.feeds import atom
+from newsroom.pagecache import public_page
 
 
 class FixedDigits:
@@ -28,25 +29,27 @@ register_converter(Year, "yyyy")
 
 app_name = "articles"
 
+# Every page here but the preview is the same for all anonymous readers: cached whole for them
+# (newsroom/pagecache.py). The article page is revalidated on each view, which counts it.
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="list"),
-    path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("topic/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("person/<slug:slug>/", views.PersonView.as_view(), name="person"),
-    path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("country/<slug:slug>/", views.CountryView.as_view(), name="country"),
-    path("source/<slug:slug>/", views.SourceView.as_view(), name="source"),
-    path("<yyyy:year>/<dd:month>/<dd:day>/", views.ArchiveDayView.as_view(), name="archive_day"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("", public_page(views.ArticleListView.as_view()), name="list"),
+    path("news/<slug:slug>/", public_page(views.ArticleDetailView.as_view(), revalidate=True), name="detail"),
+    path("section/<slug:slug>/", public_page(views.SectionView.as_view()), name="section"),
+    path("topic/<slug:slug>/", public_page(views.TagView.as_view()), name="tag"),
+    path("person/<slug:slug>/", public_page(views.PersonView.as_view()), name="person"),
+    path("author/<slug:slug>/", public_page(views.AuthorView.as_view()), name="author"),
+    path("country/<slug:slug>/", public_page(views.CountryView.as_view()), name="country"),
+    path("source/<slug:slug>/", public_page(views.SourceView.as_view()), name="source"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/", public_page(views.ArchiveDayView.as_view()), name="archive_day"),
+    path("search/", public_page(views.SearchView.as_view()), name="search"),
     # Feeds: each list's address + feed.rss / feed.atom, in the active language.
-    path("feed.rss", feeds.ArticleFeed(), name="feed_rss"),
-    path("feed.atom", atom(feeds.ArticleFeed)(), name="feed_atom"),
-    path("section/<slug:slug>/feed.rss", feeds.SectionFeed(), name="section_feed_rss"),
-    path("section/<slug:slug>/feed.atom", atom(feeds.SectionFeed)(), name="section_feed_atom"),
-    path("topic/<slug:slug>/feed.rss", feeds.TagFeed(), name="tag_feed_rss"),
-    path("topic/<slug:slug>/feed.atom", atom(feeds.TagFeed)(), name="tag_feed_atom"),
-    path("author/<slug:slug>/feed.rss", feeds.AuthorFeed(), name="author_feed_rss"),
-    path("author/<slug:slug>/feed.atom", atom(feeds.AuthorFeed)(), name="author_feed_atom"),
+    path("feed.rss", public_page(feeds.ArticleFeed()), name="feed_rss"),
+    path("feed.atom", public_page(atom(feeds.ArticleFeed)()), name="feed_atom"),
+    path("section/<slug:slug>/feed.rss", public_page(feeds.SectionFeed()), name="section_feed_rss"),
+    path("section/<slug:slug>/feed.atom", public_page(atom(feeds.SectionFeed)()), name="section_feed_atom"),
+    path("topic/<slug:slug>/feed.rss", public_page(feeds.TagFeed()), name="tag_feed_rss"),
+    path("topic/<slug:slug>/feed.atom", public_page(atom(feeds.TagFeed)()), name="tag_feed_atom"),
+    path("author/<slug:slug>/feed.rss", public_page(feeds.AuthorFeed()), name="author_feed_rss"),
+    path("author/<slug:slug>/feed.atom", public_page(atom(feeds.AuthorFeed)()), name="author_feed_atom"),
     path("preview/<str:signed_token>/", views.PreviewLinkView.as_view(), name="preview"),
 ]

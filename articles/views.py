@@ -8,7 +8,7 @@ Lists show the articles of the active language (the URL prefix: none for Russian
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import F
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,7 +24,35 @@ from agencies.models import Agency
 from agencies.services import publisher_get
 from articles import search, seo
 from articles.models import Article, Country, Person, Section, Tag
-from articles.services import articles_for, preview_link_article
+from articles.services import article_view_record, articles_for, preview_link_article
+
+
+class LookaheadPage(Page):
+    def has_next(self):
+        return self.more
+
+
+class LookaheadPaginator(Paginator):
+    """Pages without ``COUNT(*)``: a page reads one row more than it shows to know whether an
+    older page exists, so a list costs the same on page 1 of a hundred articles as on page 100
+    of a million (an index walk of page x size rows). Pages past ``max_pages`` are a 404:
+    readers reach older news by the archive by day and the sitemaps."""
+
+    max_pages = 500
+
+    @property
+    def num_pages(self):
+        return self.max_pages
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(_("That page contains no results"))
+        page = LookaheadPage(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
 
 
 class ArticleListView(ListView):
@@ -37,6 +65,7 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = LookaheadPaginator
     heading = None
     subject = None  # the section, topic, person... the list is about
     # The feeds advertised in the page head: the language's, or the subject's own (by slug).
@@ -166,6 +195,8 @@ class SearchView(ArticleListView):
         context = super().get_context_data(**kwargs)
         context["query"] = self.query
         articles = list(context["articles"])
+        context["found"] = articles[0].found if articles else 0
+        context["found_more"] = context["found"] >= search.SEARCH_CANDIDATES
         found = search.snippets(articles, self.query)
         for article in articles:
             article.snippet = found.get(article.pk)
@@ -200,7 +231,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_detail()
+        return Article.objects.published().for_page()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -214,21 +245,22 @@ class ArticleDetailView(DetailView):
             raise
         if article.language != get_language():
             return redirect(article, permanent=True)  # one address per article: its language's
-        if not is_staff(request.user):
-            self.count_view(article)
-        return self.render_article(article, preview=False)
-
-    def count_view(self, article):
-        """One atomic increment in the database: concurrent readers never lose a view."""
-        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+        if is_staff(request.user):
+            return self.render_article(article, preview=False)
+        article_view_record(article.pk)
         article.view_count += 1
+        response = self.render_article(article, preview=False)
+        # A reader served from the page cache is counted too (newsroom.pagecache).
+        response.on_cache_hit = ("articles.services.article_view_record", (article.pk,))
+        return response
 
     def staff_preview(self) -> Article | None:
         if not is_staff(self.request.user):
             return None
-        return articles_for(self.request.user).for_detail().filter(slug=self.kwargs["slug"]).first()
+        return articles_for(self.request.user).for_page().filter(slug=self.kwargs["slug"]).first()
 
     def render_article(self, article, *, preview):
+        article.attach_relations()
         self.object = article
         return self.render_to_response(self.get_context_data(object=article, preview=preview))
 
@@ -236,7 +268,7 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = context["article"]
         context["related"] = Article.objects.related_to(article)
-        context["translations"] = translations_of(article)
+        context["translations"] = article.versions
         context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
         if not kwargs.get("preview"):
             context["structured_data"] = seo.news_article_ld(article, publisher_get(), self.request)
@@ -244,15 +276,6 @@ class ArticleDetailView(DetailView):
         context["top_notes"] = [note for note in article.corrections.all() if note.shown_on_top]
         context["bottom_notes"] = [note for note in article.corrections.all() if not note.shown_on_top]
         return context
-
-
-def translations_of(article: Article) -> list[Article]:
-    """The published language versions of ``article`` other than itself (one query)."""
-    root_id = article.translation_of_id or article.pk
-    versions = Article.objects.published().filter(translation_of=root_id) | Article.objects.published().filter(
-        pk=root_id
-    )
-    return [version for version in versions.only("pk", "slug", "language", "title") if version.pk != article.pk]
 
 
 class PreviewLinkView(ArticleDetailView):

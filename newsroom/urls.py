@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.feeds import AllArticlesFeed, atom
 from articles.sitemaps import SITEMAPS, NewsSitemap
+from newsroom.pagecache import public_page
 from newsroom.views import healthz, readyz, robots_txt
 
 admin.site.site_header = _("Newsroom")
@@ -17,22 +18,22 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap_index"),
+    path("sitemap.xml", public_page(sitemap_views.index), {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     # Every language's articles together; each language has its own feed under its prefix.
-    path("feeds/all.rss", AllArticlesFeed(), name="feed_all_rss"),
-    path("feeds/all.atom", atom(AllArticlesFeed)(), name="feed_all_atom"),
+    path("feeds/all.rss", public_page(AllArticlesFeed()), name="feed_all_rss"),
+    path("feeds/all.atom", public_page(atom(AllArticlesFeed)()), name="feed_all_atom"),
 ]
 
 # The public site in Russian at /, in Kazakh at /kk/ and in English at /en/.

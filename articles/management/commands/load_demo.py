@@ -17,6 +17,7 @@ from articles import demo
 from articles.models import Article, Correction, Country, Person, Section
 from articles.services import SECTIONS_MENU_KEY, article_make_renditions, article_note_significant_update
 from newsroom.cache import forget
+from newsroom.pagecache import pages_changed
 
 
 def gradient_jpeg(top: str, bottom: str, size=(1200, 675)) -> bytes:
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self.load()
         forget(PUBLISHER_KEY, PROMO_BLOCKS_KEY, SECTIONS_MENU_KEY)
+        pages_changed()
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({created} new rows)."))
         self.stdout.write("Demo logins (admin at /admin/):")
         for account in demo.USERS:

@@ -1,0 +1,182 @@
+"""Whole-page cache for anonymous readers, and the HTTP caching headers of public pages.
+
+Views opt in with ``@public_page`` (lists, articles, feeds, sitemaps). ``PageCacheMiddleware``
+serves a stored copy to a reader's GET before sessions, authentication and the view run, and
+stores the view's 200 answers. A stored page is served only while three things hold:
+
+- the *epoch* it was made in is still current: ``pages_changed()`` (called after any edit an
+  anonymous page can show: articles, people, topics, sections, countries, agencies, promo
+  blocks) replaces the epoch, so every stored page is forgotten at once without a cache clear;
+- the *schedule* has not moved: a page never outlives the next scheduled ``publish_at`` or
+  ``expire_at`` (``PAGE_CACHE_SCHEDULE`` names the function that finds that moment), so a
+  scheduled article appears on every page at its time with no worker or cron;
+- it is younger than ``PAGE_CACHE_SECONDS`` (also how far a shown view count can lag).
+
+One ``get_many`` fetches the epoch, the schedule and the page. Requests with a session
+cookie (staff) never read or fill the cache, and their answers are ``private, no-store``.
+A view can ask for work to be done on every hit (``on_hit``): the article page counts its
+view there, so a cached page still counts every reader.
+"""
+
+import functools
+import hashlib
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
+from django.utils.module_loading import import_string
+
+from newsroom.middleware import DATABASE_ERRORS, database_unavailable
+
+EPOCH_KEY = "pages:epoch"
+SCHEDULE_KEY = "pages:schedule"
+# A schedule is looked up again at least this often, in case a change bypassed pages_changed().
+SCHEDULE_RECHECK_SECONDS = 300
+
+
+def pages_changed() -> None:
+    """Forget every cached page now, and again once the current transaction commits.
+
+    The second time matters: between the first and the commit a reader's request may render
+    the old rows and store them under the new epoch.
+    """
+    new_epoch()
+    transaction.on_commit(new_epoch)
+
+
+def new_epoch() -> None:
+    cache.set(EPOCH_KEY, uuid.uuid4().hex, None)
+
+
+def public_page(view=None, *, revalidate: bool = False):
+    """Mark a view's successful answers as the same for every anonymous reader.
+
+    ``revalidate`` makes browsers and proxies ask again on every view (``no-cache``; a 304 is
+    cheap) so that each reading reaches the server: for pages that count their readers. Such
+    a view names the work to repeat on every cache hit in ``response.on_cache_hit``
+    (``(dotted path, args)``).
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response.public_page = {"revalidate": revalidate}
+            return response
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def _page_key(request) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "pages:page:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+
+
+def _schedule_until(now: float) -> float:
+    """The moment the next scheduled change happens (or the recheck interval, if sooner)."""
+    upcoming = import_string(settings.PAGE_CACHE_SCHEDULE)()
+    until = now + SCHEDULE_RECHECK_SECONDS
+    if upcoming is not None:
+        until = min(until, upcoming.timestamp())
+    return until
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous readers' pages (see the module docstring).
+
+    Sits before the session middleware, so a hit costs no session, user or database work
+    beyond what the page asked for on hits.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.for_readers(request):
+            response = self.get_response(request)
+            if getattr(response, "public_page", None) is not None or self.is_logged_in(request):
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        seconds = settings.PAGE_CACHE_SECONDS
+        now = time.time()
+        key = _page_key(request)
+        found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
+        epoch = found.get(EPOCH_KEY)
+        if epoch is None:
+            epoch = uuid.uuid4().hex
+            if not cache.add(EPOCH_KEY, epoch, None):
+                epoch = cache.get(EPOCH_KEY) or epoch
+        entry = found.get(key)
+        schedule = found.get(SCHEDULE_KEY)
+        try:
+            if seconds and entry is not None and entry[0] == epoch and now < entry[1]:
+                return self.hit(request, entry, now, schedule[1] if schedule and schedule[0] == epoch else entry[1])
+            if schedule is None or schedule[0] != epoch or now >= schedule[1]:
+                schedule = (epoch, _schedule_until(now))
+                cache.set(SCHEDULE_KEY, schedule, max(1, int(schedule[1] - now)))
+        except DATABASE_ERRORS as error:
+            return database_unavailable(request, error)
+        response = self.get_response(request)
+        page = getattr(response, "public_page", None)
+        if page is None or response.status_code not in (200, 304):
+            return response
+        if self.is_logged_in(request):  # a stale session cookie may still have signed in nobody
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        until = min(now + seconds, schedule[1])
+        self.patch_headers(response, page["revalidate"], schedule[1] - time.time())
+        storable = response.status_code == 200 and request.method == "GET" and self.storable(response)
+        if seconds and until > now and storable:
+            stored = (epoch, until, page["revalidate"], getattr(response, "on_cache_hit", None), response)
+            del response.public_page  # markers are not part of what is stored
+            cache.set(key, stored, max(1, int(until - now)))
+        return response
+
+    @staticmethod
+    def for_readers(request) -> bool:
+        return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+    @staticmethod
+    def is_logged_in(request) -> bool:
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated
+
+    @staticmethod
+    def storable(response) -> bool:
+        control = response.get("Cache-Control", "")
+        return (
+            not response.cookies and not response.streaming and "private" not in control and "no-store" not in control
+        )
+
+    @staticmethod
+    def patch_headers(response, revalidate, seconds_to_schedule):
+        if revalidate:
+            patch_cache_control(response, public=True, no_cache=True)
+            return
+        # A proxy may keep the page for a short while and serve it stale while it asks again,
+        # but never past the next scheduled change.
+        left = max(0, int(seconds_to_schedule))
+        max_age = min(settings.PAGE_MAX_AGE, left)
+        patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=min(max_age, left - max_age))
+
+    def hit(self, request, entry, now, schedule_until):
+        _epoch, _until, revalidate, on_hit, response = entry
+        if on_hit is not None:
+            path, args = on_hit
+            import_string(path)(*args)
+        if not revalidate:
+            # Counted down to what is left before the next scheduled change.
+            response.headers.pop("Cache-Control", None)
+            self.patch_headers(response, False, schedule_until - now)
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response["Last-Modified"]) if "Last-Modified" in response else None,
+            response=response,
+        )
