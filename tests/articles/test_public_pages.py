@@ -3,6 +3,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -20,17 +22,22 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Query budgets, with the per-page cached reads (publisher, sections menu, promo blocks) cold.
-# They do not grow with page size or with an article's tags, people, authors or countries.
-# A list: publisher + sections menu + the paginator's count + the page.
+# Query budgets, with every cache cold (the page cache, the schedule horizon, the publisher,
+# sections menu and promo blocks). They do not grow with page size or with an article's tags,
+# people, authors or countries, nor with the archive: lists run no COUNT(*).
+# A list: the next scheduled change + publisher + sections menu + the page (one row more).
 LIST_QUERIES = 4
 # A list about something (section, topic, person, author, country, source): + that thing.
 SUBJECT_LIST_QUERIES = LIST_QUERIES + 1
-# Search: the list's queries + the highlighted snippets (PostgreSQL).
+# Search: the list's queries (the page carries the match count) + the highlighted snippets.
 SEARCH_QUERIES = LIST_QUERIES + 1
-# Article: publisher, sections, promo blocks, the article (+ section, source), tags, authors,
-# people, countries, corrections, related articles, language versions, the view count's UPDATE.
-ARTICLE_QUERIES = 12
+# Article: the next scheduled change, publisher, sections, promo blocks, then the article with
+# its section, source, topics, authors, people, countries, notes and language versions (one
+# query), the related articles, and the view count's UPDATE.
+ARTICLE_QUERIES = 7
+# The same page in steady traffic (another article's page not cached yet; the rest cached):
+# the article, the related articles and the view count.
+ARTICLE_QUERIES_STEADY = 3
 
 
 @pytest.fixture
@@ -298,6 +305,34 @@ def test_article_page_query_budget(client, publisher, django_assert_max_num_quer
     with django_assert_max_num_queries(ARTICLE_QUERIES):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
+    assert len(response.context["article"].tags.all()) == relations
+    assert len(response.context["article"].people.all()) == relations
+
+
+@pytest.mark.parametrize("relations", [1, 30])
+def test_article_page_in_steady_traffic_costs_three_queries(client, publisher, django_assert_num_queries, relations):
+    first = make_article_with_relations(relations, source=publisher)
+    second = make_article_with_relations(relations, source=publisher)
+    client.get(first.get_absolute_url())  # header data and the schedule horizon now cached
+    with django_assert_num_queries(ARTICLE_QUERIES_STEADY):
+        html = client.get(second.get_absolute_url()).content.decode()
+    for person in second.people.all():
+        assert person.name in html
+    assert html.count('rel="tag"') == relations
+
+
+def test_lists_never_count_the_archive(client, publisher):
+    section = SectionFactory()
+    for day in range(1, 23):
+        ArticleFactory(section=section, publish_at=dt.datetime(2026, 11, 1, day, tzinfo=dt.UTC))
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(section.get_absolute_url())
+        second = client.get(section.get_absolute_url() + "?page=2")
+    assert not [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    assert "Страница 2" in second.content.decode() and 'rel="next"' not in second.content.decode()
+    assert len(second.context["articles"]) == 2
+    assert client.get(section.get_absolute_url() + "?page=3").status_code == 404
 
 
 @pytest.mark.parametrize("relations", [1, 30])

@@ -1,0 +1,196 @@
+"""The page cache for anonymous readers (newsroom/pagecache.py): served without queries,
+forgotten on every edit, never past a scheduled publication or expiry, never for staff,
+and the view count still counts every reader."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.services import article_publish, article_withdraw, preview_link_create
+from newsroom.pagecache import pages_changed
+from tests.factories import ArticleFactory, PersonFactory, PublisherFactory, SectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def editor():
+    user = UserFactory(username="redaktor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+@pytest.fixture
+def publisher():
+    return PublisherFactory()
+
+
+def cache_control(response) -> dict[str, str]:
+    parts = [part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()]
+    return dict((part.split("=", 1) + [""])[:2] for part in parts)
+
+
+def test_a_readers_second_visit_is_served_from_the_cache_without_queries(client, publisher, django_assert_num_queries):
+    ArticleFactory(title="Сводка дня")
+    first = client.get("/")
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second.content == first.content and "Сводка дня" in second.content.decode()
+
+
+def test_publishing_withdrawing_and_editing_show_at_once_on_cached_pages(client, publisher, editor):
+    section = SectionFactory(name="Экономика")
+    article = ArticleFactory(title="Бюджет принят", section=section, status=Article.Status.DRAFT, publish_at=None)
+    pages = ["/", section.get_absolute_url(), "/feed.rss", "/sitemap-articles.xml"]
+    for page in pages:
+        assert "Бюджет принят" not in client.get(page).content.decode()  # cached without it
+
+    article_publish(article=article, by=editor)
+    for page in pages:
+        assert "Бюджет" in client.get(page).content.decode() or article.slug in client.get(page).content.decode(), page
+
+    staff = Client()
+    staff.force_login(editor)
+    change = reverse("admin:articles_section_change", args=[section.pk])
+    form = {"name": "Экономика и финансы", "slug": section.slug, "description": "", "position": 0}
+    assert staff.post(change, form).status_code == 302
+    assert "Экономика и финансы" in client.get(article.get_absolute_url()).content.decode()
+
+    article_withdraw(article=article, by=editor)
+    assert "Бюджет принят" not in client.get("/").content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 410
+
+
+def test_editing_a_person_in_the_admin_shows_on_the_cached_article_page(client, publisher, editor):
+    person = PersonFactory(name="Асель Нурланова", position="министр")
+    article = ArticleFactory()
+    article.people.set([person])
+    assert "министр" in client.get(article.get_absolute_url()).content.decode()
+
+    staff = Client()
+    staff.force_login(editor)
+    form = {"name": person.name, "slug": person.slug, "position": "вице-премьер", "organisation": "", "bio": ""}
+    assert staff.post(reverse("admin:articles_person_change", args=[person.pk]), form).status_code == 302
+    assert "вице-премьер" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_article_appears_on_warm_cached_pages_at_its_time(client, publisher, settings):
+    settings.PAGE_CACHE_SECONDS = 3600  # only the schedule can end these pages' time in the cache
+    section = SectionFactory()
+    with time_machine.travel(NOW, tick=False):
+        ArticleFactory(title="Старая новость", section=section, tags=["Нефть"], publish_at=NOW - dt.timedelta(hours=1))
+        ArticleFactory(
+            title="Запланированная новость",
+            slug="zaplanirovannaya",
+            section=section,
+            tags=["Нефть"],
+            publish_at=NOW + dt.timedelta(seconds=20),
+        )
+        pages = ["/", section.get_absolute_url(), "/topic/neft/", "/feed.rss", "/sitemap-news.xml"]
+        for page in pages:
+            html = client.get(page).content.decode()
+            assert "Старая новость" in html and "Запланированная" not in html, page
+            assert client.get(page).content.decode() == html  # now served from the cache
+
+    with time_machine.travel(NOW + dt.timedelta(seconds=20, milliseconds=500), tick=False):
+        for page in pages:
+            assert "Запланированная новость" in client.get(page).content.decode(), page
+        assert client.get("/news/zaplanirovannaya/").status_code == 200
+
+
+def test_an_expiring_article_leaves_warm_cached_pages_at_its_time(client, publisher, settings):
+    settings.PAGE_CACHE_SECONDS = 3600
+    with time_machine.travel(NOW, tick=False):
+        ArticleFactory(title="Акция до полудня", slug="akciya", expire_at=NOW + dt.timedelta(seconds=30))
+        assert "Акция до полудня" in client.get("/").content.decode()
+        assert client.get("/news/akciya/").status_code == 200
+    with time_machine.travel(NOW + dt.timedelta(seconds=30, milliseconds=500), tick=False):
+        assert "Акция до полудня" not in client.get("/").content.decode()
+        assert client.get("/news/akciya/").status_code == 404
+
+
+def test_public_headers_never_promise_past_the_next_scheduled_change(client, publisher):
+    with time_machine.travel(NOW, tick=False):
+        ArticleFactory(publish_at=NOW - dt.timedelta(hours=1))
+        quiet = cache_control(client.get("/"))
+        ArticleFactory(publish_at=NOW + dt.timedelta(seconds=12))
+        pages_changed()
+        soon = cache_control(client.get("/"))
+    assert "public" in quiet and int(quiet["max-age"]) == 30 and int(quiet["stale-while-revalidate"]) > 0
+    assert int(soon["max-age"]) + int(soon["stale-while-revalidate"]) <= 12
+
+
+def test_staff_never_get_or_fill_the_public_cache(client, publisher, editor, django_assert_max_num_queries):
+    article = ArticleFactory(title="Опубликованная")
+    draft = ArticleFactory(title="Черновик редактора", status=Article.Status.DRAFT, publish_at=None)
+    staff = Client()
+    staff.force_login(editor)
+
+    # Staff first: nothing they see is stored for readers.
+    preview = staff.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "Черновик редактора" in preview.content.decode()
+    assert {"private", "no-store"} <= cache_control(preview).keys()
+    assert "private" in cache_control(staff.get("/")) and "no-store" in cache_control(staff.get("/"))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    # Readers second: their cached page is not served to staff (staff see their own view).
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())
+    with django_assert_max_num_queries(50) as queries:
+        staff.get(article.get_absolute_url())
+    assert len(queries) > 1
+
+
+def test_views_count_when_the_page_comes_from_the_cache(client, publisher, django_assert_num_queries):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):  # the count's UPDATE, nothing else
+        cached = client.get(article.get_absolute_url())
+    assert cached.status_code == 200
+    client.get(article.get_absolute_url(), headers={"If-None-Match": cached["ETag"]})
+    article.refresh_from_db()
+    assert article.view_count == 3
+
+
+def test_article_pages_are_revalidated_and_answer_304_with_the_etag(client, publisher):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    assert cache_control(first).keys() >= {"public", "no-cache"} and first["ETag"]
+    again = client.get(article.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_lists_answer_304_from_the_cache(client, publisher):
+    ArticleFactory()
+    first = client.get("/")
+    assert first["ETag"]
+    assert client.get("/", headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_previews_by_link_are_private_and_never_cached(client, publisher, editor):
+    draft = ArticleFactory(title="Секретный черновик", status=Article.Status.DRAFT, publish_at=None)
+    link = preview_link_create(article=draft, by=editor)
+    response = client.get(link.get_absolute_url())
+    assert response.status_code == 200 and {"private", "no-store"} <= cache_control(response).keys()
+    link.revoked_at = timezone.now()
+    link.save()
+    assert client.get(link.get_absolute_url()).status_code == 404
+
+
+def test_a_page_is_kept_no_longer_than_page_cache_seconds(client, publisher, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    with time_machine.travel(NOW, tick=False):
+        article = ArticleFactory()
+        client.get(article.get_absolute_url())
+        Article.objects.filter(pk=article.pk).update(title="Правка в обход админки")
+        assert "Правка в обход" not in client.get(article.get_absolute_url()).content.decode()
+    with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
+        assert "Правка в обход" in client.get(article.get_absolute_url()).content.decode()
