@@ -31,6 +31,7 @@ from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 
 from newsroom.middleware import DATABASE_ERRORS, database_unavailable
+from newsroom.routers import public_reads
 
 EPOCH_KEY = "pages:epoch"
 SCHEDULE_KEY = "pages:schedule"
@@ -64,7 +65,11 @@ def public_page(view=None, *, revalidate: bool = False):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
+            if PageCacheMiddleware.for_readers(request):
+                with public_reads():  # from the replica, when there is one
+                    response = view(request, *args, **kwargs)
+            else:
+                response = view(request, *args, **kwargs)
             response.public_page = {"revalidate": revalidate}
             return response
 

@@ -1,0 +1,75 @@
+"""Public reads go to the replica when DATABASE_REPLICA_URL is set; everything else to the primary.
+
+The replica here is a second alias pointing at the same test database (committed rows, so the
+tests are transactional)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from newsroom.routers import REPLICA
+from tests.conftest import subprocess_env
+from tests.factories import ArticleFactory, PublisherFactory, UserFactory
+
+
+@pytest.fixture
+def replica(transactional_db, settings):
+    """The replica alias as settings would declare it, connected to the test database."""
+    default = connections["default"]
+    settings.DATABASES = {**settings.DATABASES, REPLICA: dict(default.settings_dict)}
+    connections[REPLICA] = type(default)(dict(default.settings_dict), alias=REPLICA)
+    yield
+    connections[REPLICA].close()
+    del connections[REPLICA]
+
+
+def queries_on_each(request):
+    with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(connections[REPLICA]) as copy:
+        response = request()
+    return response, [q["sql"] for q in primary], [q["sql"] for q in copy]
+
+
+def test_readers_pages_read_from_the_replica_and_count_views_on_the_primary(replica):
+    PublisherFactory()
+    article = ArticleFactory(title="Новость с реплики")
+    reader = Client()
+
+    response, primary, copy = queries_on_each(lambda: reader.get("/"))
+    assert "Новость с реплики" in response.content.decode()
+    assert any("articles_article" in sql for sql in copy)
+    assert not any("articles_article" in sql and "JOIN" in sql for sql in primary)
+
+    response, primary, copy = queries_on_each(lambda: reader.get(article.get_absolute_url()))
+    assert response.status_code == 200
+    assert any(sql.startswith("SELECT") and "articles_article" in sql for sql in copy)
+    assert [sql for sql in primary if sql.startswith("UPDATE")] and not [s for s in copy if s.startswith("UPDATE")]
+
+
+def test_staff_read_from_the_primary(replica):
+    PublisherFactory()
+    article = ArticleFactory()
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response, _primary, copy = queries_on_each(lambda: staff.get(article.get_absolute_url()))
+    assert response.status_code == 200 and copy == []
+    response, _primary, copy = queries_on_each(lambda: staff.get("/admin/articles/article/"))
+    assert response.status_code == 200 and copy == []
+
+
+def test_database_replica_url_adds_the_replica_alias(tmp_path):
+    script = "from django.conf import settings; import json; print(json.dumps(settings.DATABASES['replica']['NAME']))"
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v0", "-c", script],
+        cwd=settings.BASE_DIR,
+        env=subprocess_env(DEBUG="1", DATABASE_REPLICA_URL=f"sqlite:///{tmp_path / 'replica.sqlite3'}"),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(out) == str(tmp_path / "replica.sqlite3")
