@@ -15,13 +15,14 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; \
 	done)
 
-.PHONY: help run test lint format setup migrate demo messages check-python check-html backup restore clean
+.PHONY: help run test lint format setup migrate demo messages check-python check-html backup restore bench clean
 
 help:
 	@echo "make run     set up and serve http://127.0.0.1:8000/ (admin at /admin/)"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make lint    ruff check + format check"
 	@echo "make format  apply ruff fixes and formatting"
+	@echo "make bench   the PostgreSQL benchmark (bench/run.sh; ARGS=\"--articles 1000000\")"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -81,6 +82,10 @@ restore: setup
 
 # Rebuild the translation catalogues after changing UI strings (needs GNU gettext); the
 # compiled .mo files are committed, so a fresh machine does not need gettext.
+# The performance benchmark on PostgreSQL (needs wrk); ARGS="--articles 1000000" for the scale run.
+bench: setup
+	bench/run.sh $(ARGS)
+
 messages: setup
 	$(BIN)/python manage.py makemessages --locale ru --locale kk --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'

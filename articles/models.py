@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import OuterRef, Q, Value
+from django.db.models import OuterRef, Q
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -149,29 +149,26 @@ class TaggedArticle(TaggedItemBase):
         verbose_name = _("article topic")
         verbose_name_plural = _("article topics")
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="articles_taggedarticle_unique")]
+        # A topic's articles from the index alone (topic pages, related articles).
+        indexes = [models.Index(fields=["tag", "content_object"], name="articles_tagged_tag_article")]
 
 
-class JSONList(models.Aggregate):
-    """The group's values as one JSON array: ``jsonb_agg`` on PostgreSQL, ``json_group_array`` on SQLite."""
+class JSONRows(models.Subquery):
+    """A subquery's rows, each one JSON object (its one column, ``item``), as one JSON array
+    ([] when there are none): ``jsonb_agg`` on PostgreSQL, ``json_group_array`` on SQLite."""
 
-    function = "JSONB_AGG"
+    template = """(SELECT COALESCE(JSONB_AGG(_rows."item"), '[]'::jsonb) FROM (%(subquery)s) _rows)"""
     output_field = models.JSONField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+        template = """(SELECT JSON_GROUP_ARRAY(JSON(_rows."item")) FROM (%(subquery)s) _rows)"""
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
-def _json_rows(queryset, link: str, match=None, **fields):
-    """A correlated subquery: the rows of ``queryset`` whose ``link`` is ``match`` (the outer
-    article), as a JSON array of objects with ``fields`` (an empty list when there are none)."""
-    rows = (
-        queryset.filter(**{link: OuterRef("pk") if match is None else match})
-        .order_by()
-        .values(link)
-        .annotate(rows=JSONList(JSONObject(**fields)))
-        .values("rows")
-    )
-    return Coalesce(models.Subquery(rows), Value([], output_field=models.JSONField()), output_field=models.JSONField())
+def _json_rows(queryset, condition: Q, **fields) -> JSONRows:
+    """The rows of ``queryset`` that meet ``condition`` (which names the outer article with
+    ``OuterRef``), each as a JSON object of ``fields``."""
+    return JSONRows(queryset.filter(condition).order_by().values(item=JSONObject(**fields)))
 
 
 _PERSON_FIELDS = {"pk": "person_id", "name": "person__name", "slug": "person__slug", "position": "person__position"}
@@ -211,45 +208,48 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article: "Article", *, limit: int = 4):
         """Published articles in the same language sharing a topic or a person with ``article``.
 
-        Uses the article's prefetched tags and people, so it costs one query.
+        Uses the article's tags and people already loaded, so it costs one query: the newest
+        articles of the language are walked (an index) until ``limit`` are in either small set.
         """
         tag_ids = [tag.pk for tag in article.tags.all()]
         person_ids = [person.pk for person in article.people.all()]
         if not tag_ids and not person_ids:
             return self.none()
+        tagged = TaggedArticle.objects.filter(tag__in=tag_ids).values("content_object")
+        mentioning = Article.people.through.objects.filter(person__in=person_ids).values("article")
         return (
             self.published()
             .filter(language=article.language)
-            .filter(Q(tagged_items__tag__in=tag_ids) | Q(people__in=person_ids))
+            .filter(Q(pk__in=tagged) | Q(pk__in=mentioning))
             .exclude(pk=article.pk)
-            .distinct()
             .for_list()[:limit]
         )
 
     def for_page(self):
         """The article page in one query: the article, its section and source, and its topics,
         authors, people, countries, notes and published language versions as JSON arrays
-        (turned back into model instances by ``Article.attach_relations``)."""
-        versions = Article.objects.published().annotate(root=Coalesce("translation_of", "pk"))
+        (turned back into model instances by ``Article.attach_relations``). Each array is a
+        correlated subquery on an indexed column."""
+        this = OuterRef("pk")
+        root = Coalesce(OuterRef("translation_of"), OuterRef("pk"))
         return self.select_related("section", "source").annotate(
             tags_json=_json_rows(
-                TaggedArticle.objects, "content_object", pk="tag_id", name="tag__name", slug="tag__slug"
+                TaggedArticle.objects, Q(content_object=this), pk="tag_id", name="tag__name", slug="tag__slug"
             ),
-            authors_json=_json_rows(Article.authors.through.objects, "article", **_PERSON_FIELDS),
-            people_json=_json_rows(Article.people.through.objects, "article", **_PERSON_FIELDS),
+            authors_json=_json_rows(Article.authors.through.objects, Q(article=this), **_PERSON_FIELDS),
+            people_json=_json_rows(Article.people.through.objects, Q(article=this), **_PERSON_FIELDS),
             countries_json=_json_rows(
                 Article.countries.through.objects,
-                "article",
+                Q(article=this),
                 pk="country_id",
                 **{name: f"country__{name}" for name in ("code", "name_ru", "name_kk", "name_en", "slug")},
             ),
             corrections_json=_json_rows(
-                Correction.objects, "article", pk="pk", kind="kind", text="text", created_at="created_at"
+                Correction.objects, Q(article=this), pk="pk", kind="kind", text="text", created_at="created_at"
             ),
             versions_json=_json_rows(
-                versions,
-                "root",
-                Coalesce(OuterRef("translation_of"), OuterRef("pk")),
+                Article.objects.published(),
+                Q(translation_of=root) | Q(pk=root),
                 pk="pk",
                 slug="slug",
                 language="language",
@@ -399,6 +399,13 @@ class Article(UniqueSlugMixin, models.Model):
             models.Index(fields=["status", "-publish_at"], name="articles_article_status_pub"),
             models.Index(fields=["section", "-publish_at"], name="articles_article_section_pub"),
             models.Index(fields=["language", "-publish_at"], name="articles_article_lang_pub"),
+            # The page cache's next scheduled expiry; the sitemap index's newest update.
+            models.Index(fields=["expire_at"], condition=Q(expire_at__isnull=False), name="articles_article_expire"),
+            models.Index(
+                fields=["-significant_update_at"],
+                condition=Q(significant_update_at__isnull=False),
+                name="articles_article_updated",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,7 +13,7 @@ import unicodedata
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import Count, F, Func, Q, TextField, Value, Window
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -33,6 +33,16 @@ def clean_query(raw: str | None) -> str:
     """The query as searched: control characters (NUL included) dropped, spaces folded, cut to length."""
     text = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in raw or "")
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+class SearchVectorColumn(Expression):
+    """``search_vector`` of the query's own articles table (not a model field: migration 0005),
+    under whatever alias that table has in the query, a subquery's included."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.search_vector", []
 
 
 def full_text_available() -> bool:
@@ -55,12 +65,13 @@ def search_queryset(query: str, language: str):
         ts_query = SearchQuery(query, config="russian", search_type="websearch") | SearchQuery(
             query, config="simple", search_type="websearch"
         )
-        vector = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
-        newest = articles.alias(search_vector=vector).filter(search_vector=ts_query).values("pk")[:SEARCH_CANDIDATES]
+        newest = (articles.alias(search_vector=SearchVectorColumn()).filter(search_vector=ts_query).values("pk"))[
+            :SEARCH_CANDIDATES
+        ]
         return (
             Article.objects.filter(pk__in=newest)
             .for_list()
-            .annotate(rank=SearchRank(vector, ts_query), found=Window(Count("pk")))
+            .annotate(rank=SearchRank(SearchVectorColumn(), ts_query), found=Window(Count("pk")))
             .order_by("-rank", "-publish_at", "-pk")
         )
     condition = Q()

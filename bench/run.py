@@ -2,11 +2,17 @@
 
     bench/run.sh [--articles 100000] [--seconds 15] [--connections 16]
 
-Creates (once) the database ``newsroom_bench`` with the corpus, starts gunicorn on
-127.0.0.1:8766 with production settings (DEBUG=0, 4 sync workers unless GUNICORN_WORKERS is
-set), warms each page up for 3 s, measures it for --seconds with wrk, and prints requests/s,
-p50, p99, errors, SQL queries per request and the ratio to the floor (a constant 3 KB page
-through the same middleware, measured in the same run).
+Creates (once per size) the database ``newsroom_bench_<articles>`` with the corpus
+(``manage.py generate_corpus``), starts gunicorn on 127.0.0.1:8766 with production settings
+(DEBUG=0, Redis as the shared cache, 4 sync workers unless GUNICORN_WORKERS is set; workers
+are not recycled, so their memory after the whole run can be read), warms each page up for
+3 s, measures it for --seconds with wrk, and prints requests/s, p50, p99, errors, SQL queries
+per request and the ratio to the floor: a constant 3 KB page through the same middleware,
+measured in the same run.
+
+"Uncached" pages are asked for with a query string the page cache has not seen (or, for
+articles, a different article each time out of 20,000), so they measure the database and the
+templates; "cache warm" pages are the same address again and again, as in a traffic spike.
 """
 
 import argparse
@@ -25,36 +31,54 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-DATABASE = "newsroom_bench"
 BIND = "127.0.0.1:8766"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+RANDOM_PATHS = Path(__file__).resolve().parent / "random_paths.lua"
 
+# Run inside the project (manage.py shell): the pages to measure, their queries per request on
+# a page-cache miss (header data cached, as in steady traffic) and on a hit, and the addresses
+# of 20,000 articles for the uncached article run.
 PAGES_SCRIPT = """
 import json
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from articles.models import Article, Section, Tag
-article = Article.objects.published().filter(language="ru", slug__startswith="corpus-").order_by("-publish_at")[10]
-section = Section.objects.order_by("position").first()
+from django.db.models import Count
+articles = Article.objects.published().filter(language="ru", slug__startswith="corpus-")
+article = articles.order_by("-publish_at")[10]
+section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
 tag = Tag.objects.filter(slug__startswith="corpus-topic-").order_by("pk").first()
+search = "/search/?q=%D0%BC%D0%B8%D0%BD%D0%B8%D1%81%D1%82%D1%80"  # «министр»
 pages = [
-    ("floor", "/bench/floor/"),
-    ("front page", "/"),
-    ("article", article.get_absolute_url()),
-    ("section, page 100", section.get_absolute_url() + "?page=100"),
-    ("topic", tag.get_absolute_url()),
-    ("search «министр»", "/search/?q=%D0%BC%D0%B8%D0%BD%D0%B8%D1%81%D1%82%D1%80"),
-    ("RSS feed", "/feed.rss"),
-    ("sitemap index", "/sitemap.xml"),
+    # name, address, how it is asked for: same (cache warm), bust (a new query string each time), articles
+    ("floor", "/bench/floor/", "same"),
+    ("front page, cache warm", "/", "same"),
+    ("front page, uncached", "/", "bust"),
+    ("article, uncached", article.get_absolute_url(), "articles"),
+    ("article, cache warm", article.get_absolute_url(), "same"),
+    ("section page 100, uncached", section.get_absolute_url() + "?page=100", "bust"),
+    ("topic, uncached", tag.get_absolute_url(), "bust"),
+    ("search «министр», uncached", search, "bust"),
+    ("RSS feed, uncached", "/feed.rss", "bust"),
+    ("sitemap index, uncached", "/sitemap.xml", "bust"),
 ]
 client = Client()
+client.get(articles.order_by("-publish_at")[11].get_absolute_url())  # header data and schedule cached
 rows = []
-for name, url in pages:
-    client.get(url)  # the publisher, sections and promo blocks cached, as in steady traffic
+for n, (name, url, mode) in enumerate(pages):
+    if mode == "same":
+        client.get(url)  # stored: what follows is a hit
+        target = url
+    elif mode == "articles":
+        target = articles.order_by("-publish_at")[12 + n].get_absolute_url()
+    else:
+        target = url + ("&" if "?" in url else "?") + f"warm={n}"
     with CaptureQueriesContext(connection) as queries:
-        status = client.get(url).status_code
-    rows.append([name, url, status, len(queries)])
-print(json.dumps(rows))
+        status = client.get(target).status_code
+    rows.append([name, url, mode, status, len(queries)])
+paths = [a.get_absolute_url() for a in articles.order_by("-publish_at")[100:20100].only("slug", "language")]
+print(json.dumps({"pages": rows, "articles": paths}))
 """
 
 
@@ -62,9 +86,15 @@ def run(*command, env, check=True, **kwargs):
     return subprocess.run(command, cwd=ROOT, env=env, check=check, capture_output=True, text=True, **kwargs)
 
 
-def wrk(url, seconds, connections):
-    out = run("wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url, env=os.environ).stdout
+def wrk(url, seconds, connections, *script_args):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script_args:
+        command += ["-s", str(RANDOM_PATHS), url, "--", *script_args]
+    else:
+        command.append(url)
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
 
     def latency(label):
         value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
@@ -75,7 +105,16 @@ def wrk(url, seconds, connections):
         errors += int(match.group(1))
     if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(n) for n in match.groups())
-    return rps, latency("50"), latency("99"), errors
+    return rps, latency("50"), latency("99"), errors, total
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return sizes
 
 
 def main():
@@ -87,6 +126,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
 
+    database = f"newsroom_bench_{args.articles}"
     var = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     env = {
         **os.environ,
@@ -94,35 +134,32 @@ def main():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "REDIS_URL": REDIS_URL,
         "NEWSROOM_VAR_DIR": str(var),
         "NEWSROOM_BENCH_FLOOR": "1",
         "GUNICORN_BIND": BIND,
+        "GUNICORN_MAX_REQUESTS": "0",  # no recycling: memory is read after the whole run
         "REQUEST_LOG_LEVEL": "WARNING",
     }
-    run("createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE, env=env, check=False)
+    run("createdb", "-h", "127.0.0.1", "-U", "postgres", database, env=env, check=False)
     run(PYTHON, "manage.py", "migrate", "--no-input", "-v0", env=env)
-    count = int(
-        run(
-            PYTHON,
-            "manage.py",
-            "shell",
-            "-v0",
-            "-c",
-            "from articles.models import Article; print(Article.objects.count())",
-            env=env,
-        ).stdout
-    )
+    count_script = "from articles.models import Article; print(Article.objects.count())"
+    count = int(run(PYTHON, "manage.py", "shell", "-v0", "-c", count_script, env=env).stdout)
     if count < args.articles:
         started = time.monotonic()
         run(PYTHON, "manage.py", "generate_corpus", "--articles", str(args.articles), env=env, timeout=7200)
         print(f"corpus: {args.articles} articles generated in {time.monotonic() - started:.0f} s")
     run(PYTHON, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
-    pages = json.loads(run(PYTHON, "manage.py", "shell", "-v0", "-c", PAGES_SCRIPT, env=env).stdout)
+    run("redis-cli", "-u", REDIS_URL, "flushdb", env=env)
+    found = json.loads(run(PYTHON, "manage.py", "shell", "-v0", "-c", PAGES_SCRIPT, env=env).stdout)
+    paths_file = var / "article-paths.txt"
+    paths_file.write_text("\n".join(found["articles"]) + "\n")
 
     server = subprocess.Popen(
         [GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    served = 0
     try:
         for _ in range(100):
             try:
@@ -131,10 +168,14 @@ def main():
             except OSError:
                 time.sleep(0.1)
         results = []
-        for name, path, status, queries in pages:
+        for name, path, mode, status, queries in found["pages"]:
             url = f"http://{BIND}{path}"
-            wrk(url, 3, args.connections)  # warm-up
-            results.append((name, status, queries, *wrk(url, args.seconds, args.connections)))
+            script = {"same": (), "bust": ("bust", path), "articles": ("paths", str(paths_file))}[mode]
+            served += wrk(url, 3, args.connections, *script)[4]  # warm-up
+            rps, p50, p99, errors, total = wrk(url, args.seconds, args.connections, *script)
+            served += total
+            results.append((name, status, queries, rps, p50, p99, errors))
+        rss = worker_rss_mb(server.pid)
     finally:
         server.terminate()
         try:
@@ -148,9 +189,14 @@ def main():
         f"\n{args.articles} articles, gunicorn {workers} sync workers, wrk 2 threads x {args.connections} connections,"
     )
     print(f"{args.seconds} s per page after a 3 s warm-up\n")
-    print(f"{'page':<22}{'status':>7}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'queries':>9}{'x floor':>9}")
+    print(f"{'page':<30}{'status':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'queries':>9}{'x floor':>9}")
     for name, status, queries, rps, p50, p99, errors in results:
-        print(f"{name:<22}{status:>7}{rps:>10.0f}{p50:>9.1f}{p99:>9.1f}{errors:>8}{queries:>9}{rps / floor:>9.2f}")
+        print(f"{name:<30}{status:>7}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{errors:>8}{queries:>9}{rps / floor:>9.2f}")
+    print(
+        f"\nworker memory after {served} requests ({served // len(rss)} per worker on average): "
+        + ", ".join(f"{size:.0f}" for size in rss)
+        + " MB RSS"
+    )
 
 
 if __name__ == "__main__":

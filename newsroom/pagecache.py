@@ -53,6 +53,11 @@ def new_epoch() -> None:
     cache.set(EPOCH_KEY, uuid.uuid4().hex, None)
 
 
+def epoch() -> str:
+    """The current epoch: a key that changes whenever readers' pages do (for other caches)."""
+    return cache.get(EPOCH_KEY) or ""
+
+
 def public_page(view=None, *, revalidate: bool = False):
     """Mark a view's successful answers as the same for every anonymous reader.
 
