@@ -15,6 +15,7 @@ from django.db.models import Case, F, Min, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import views_buffer
 from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink, Section
 from newsroom.cache import cached
 from newsroom.images import make_renditions
@@ -202,9 +203,14 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
 
 
 def article_view_record(article_id: int) -> None:
-    """A reader opened the article (also when the page came from the cache): one atomic
-    increment, so concurrent readers never lose a view."""
-    Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
+    """A reader opened the article (also when the page came from the cache). With Redis, one
+    buffered increment there (``articles/views_buffer.py``); else one atomic UPDATE. Either way
+    concurrent readers never lose a view."""
+    client = views_buffer.redis_client()
+    if client is not None:
+        views_buffer.record(client, article_id)
+    else:
+        Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
 
 
 def next_scheduled_change() -> dt.datetime | None:

@@ -26,6 +26,8 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
@@ -78,9 +80,22 @@ def public_page(view=None, *, revalidate: bool = False):
             response.public_page = {"revalidate": revalidate}
             return response
 
+        wrapper.is_public_page = True
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def is_public_page(request) -> bool:
+    """Whether the address leads to a ``public_page`` view (resolved as LocaleMiddleware will:
+    the language from the path), so other requests cost no cache lookup."""
+    path = request.path_info
+    try:
+        with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+            match = resolve(path, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "is_public_page", False)
 
 
 def _page_key(request) -> str:
@@ -108,7 +123,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.for_readers(request):
+        if not self.for_readers(request) or not is_public_page(request):
             response = self.get_response(request)
             if getattr(response, "public_page", None) is not None or self.is_logged_in(request):
                 patch_cache_control(response, private=True, no_store=True)

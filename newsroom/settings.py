@@ -149,12 +149,16 @@ else:
 
 # Anonymous readers' pages are cached whole (newsroom/pagecache.py) for at most this many
 # seconds (0 turns the page cache off); every edit forgets them at once, and none outlives the
-# next scheduled publication or expiry. It also bounds how far a shown view count can lag.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# next scheduled publication or expiry. With VIEW_COUNT_FLUSH_SECONDS it bounds how far a
+# shown view count can lag (under a minute).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "55"))
 # What browsers and proxies (nginx, a CDN) are told: Cache-Control max-age of public lists,
 # feeds and sitemaps, with as much stale-while-revalidate (never past the next scheduled change).
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "30"))
 PAGE_CACHE_SCHEDULE = "articles.services.next_scheduled_change"
+# With REDIS_URL, view counts are buffered in Redis and written to the database at most this
+# often, in one statement (articles/views_buffer.py); 0 writes every view at once.
+VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", "5"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

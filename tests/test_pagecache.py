@@ -46,6 +46,15 @@ def test_a_readers_second_visit_is_served_from_the_cache_without_queries(client,
     assert second.content == first.content and "Сводка дня" in second.content.decode()
 
 
+@pytest.mark.parametrize("prefix", ["", "/kk", "/en"])
+def test_every_languages_pages_are_cached(client, publisher, prefix, django_assert_max_num_queries):
+    article = ArticleFactory(language=prefix.strip("/") or "ru")
+    for url in [f"{prefix}/", article.get_absolute_url(), f"{prefix}/feed.rss"]:
+        client.get(url)
+        with django_assert_max_num_queries(1):  # the article page's view count at most
+            assert client.get(url).status_code == 200, url
+
+
 def test_publishing_withdrawing_and_editing_show_at_once_on_cached_pages(client, publisher, editor):
     section = SectionFactory(name="Экономика")
     article = ArticleFactory(title="Бюджет принят", section=section, status=Article.Status.DRAFT, publish_at=None)

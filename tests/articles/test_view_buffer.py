@@ -1,0 +1,73 @@
+"""View counts buffered in Redis (articles/views_buffer.py), with the real Redis of this machine."""
+
+import time
+import uuid
+
+import pytest
+
+from articles import views_buffer
+from tests.factories import ArticleFactory, PublisherFactory
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Django's RedisCache as the cache, under a key prefix of this test's own."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    client = views_buffer.redis_client()
+    assert client is not None
+    yield client
+    keys = client.keys(f"{prefix}:*")
+    if keys:
+        client.delete(*keys)
+
+
+def test_readers_views_wait_in_redis_and_reach_the_database_in_one_flush(
+    client, redis_cache, settings, django_assert_num_queries
+):
+    settings.VIEW_COUNT_FLUSH_SECONDS = 60
+    PublisherFactory()
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())  # renders, counts (and takes the flush lock)
+    with django_assert_num_queries(0):  # a cached article page: no database work at all
+        assert client.get(article.get_absolute_url()).status_code == 200
+    client.get(article.get_absolute_url())
+    article.refresh_from_db()
+    assert article.view_count == 1  # the first view was flushed when the lock was taken
+
+    assert views_buffer.flush(redis_cache) == 2
+    article.refresh_from_db()
+    assert article.view_count == 3
+    assert views_buffer.flush(redis_cache) == 0
+
+
+def test_a_view_after_the_interval_flushes_what_waited(client, redis_cache, settings):
+    settings.VIEW_COUNT_FLUSH_SECONDS = 1
+    PublisherFactory()
+    first, second = ArticleFactory(), ArticleFactory()
+    for article in (first, second, second):
+        client.get(article.get_absolute_url())
+    time.sleep(1.1)
+    client.get(first.get_absolute_url())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.view_count, second.view_count) == (2, 2)
+
+
+def test_without_redis_each_view_is_written_at_once(client):
+    PublisherFactory()
+    article = ArticleFactory()
+    assert views_buffer.redis_client() is None
+    client.get(article.get_absolute_url())
+    article.refresh_from_db()
+    assert article.view_count == 1
