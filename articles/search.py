@@ -22,7 +22,7 @@ from articles.models import Article
 
 MAX_QUERY_LENGTH = 200
 # Results are the newest matches, at most this many (see search_queryset).
-SEARCH_CANDIDATES = 500
+SEARCH_CANDIDATES = 200
 SNIPPET_WORDS = 30
 # Private-use characters as highlight markers: ts_headline inserts them, Python turns them
 # into <mark> after escaping everything else.

@@ -8,7 +8,8 @@ Creates (once per size) the database ``newsroom_bench_<articles>`` with the corp
 are not recycled, so their memory after the whole run can be read), warms each page up for
 3 s, measures it for --seconds with wrk, and prints requests/s, p50, p99, errors, SQL queries
 per request and the ratio to the floor: a constant 3 KB page through the same middleware,
-measured in the same run.
+measured in the same run. Latency is measured a second time with one connection per worker,
+where it is the page's own time rather than time queued behind busy workers.
 
 "Uncached" pages are asked for with a query string the page cache has not seen (or, for
 articles, a different article each time out of 20,000), so they measure the database and the
@@ -160,6 +161,7 @@ def main():
         [GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     served = 0
+    workers = int(env.get("GUNICORN_WORKERS", "4"))
     try:
         for _ in range(100):
             try:
@@ -173,8 +175,10 @@ def main():
             script = {"same": (), "bust": ("bust", path), "articles": ("paths", str(paths_file))}[mode]
             served += wrk(url, 3, args.connections, *script)[4]  # warm-up
             rps, p50, p99, errors, total = wrk(url, args.seconds, args.connections, *script)
-            served += total
-            results.append((name, status, queries, rps, p50, p99, errors))
+            # Latency with one connection per worker: the page's own time, not a queue.
+            _rps, alone50, alone99, alone_errors, alone_total = wrk(url, args.seconds, workers, *script)
+            served += total + alone_total
+            results.append((name, status, queries, rps, p50, p99, errors + alone_errors, alone50, alone99))
         rss = worker_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -184,14 +188,18 @@ def main():
             server.kill()
 
     floor = results[0][3]
-    workers = env.get("GUNICORN_WORKERS", "4")
+    print(f"\n{args.articles} articles, gunicorn {workers} sync workers; wrk 2 threads, after a 3 s warm-up:")
+    print(f"  req/s, p50, p99: {args.connections} connections for {args.seconds} s (the workers saturated)")
+    print(f"  alone p50, p99: {workers} connections (one per worker, no queue) for {args.seconds} s\n")
     print(
-        f"\n{args.articles} articles, gunicorn {workers} sync workers, wrk 2 threads x {args.connections} connections,"
+        f"{'page':<30}{'status':>7}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'queries':>8}"
+        f"{'x floor':>8}{'alone p50':>10}{'alone p99':>10}"
     )
-    print(f"{args.seconds} s per page after a 3 s warm-up\n")
-    print(f"{'page':<30}{'status':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'queries':>9}{'x floor':>9}")
-    for name, status, queries, rps, p50, p99, errors in results:
-        print(f"{name:<30}{status:>7}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{errors:>8}{queries:>9}{rps / floor:>9.2f}")
+    for name, status, queries, rps, p50, p99, errors, alone50, alone99 in results:
+        print(
+            f"{name:<30}{status:>7}{rps:>8.0f}{p50:>8.1f}{p99:>8.1f}{errors:>7}{queries:>8}"
+            f"{rps / floor:>8.2f}{alone50:>10.1f}{alone99:>10.1f}"
+        )
     print(
         f"\nworker memory after {served} requests ({served // len(rss)} per worker on average): "
         + ", ".join(f"{size:.0f}" for size in rss)

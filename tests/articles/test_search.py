@@ -86,3 +86,21 @@ def test_odd_queries_get_a_normal_page(client, query):
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "Поиск" in html
+
+
+def test_results_are_the_newest_matches_and_say_how_many(client, monkeypatch):
+    import datetime as dt
+
+    from articles import search as search_module
+
+    monkeypatch.setattr(search_module, "SEARCH_CANDIDATES", 3)
+    for day in range(1, 6):
+        ArticleFactory(
+            title=f"Нефть, выпуск {day}", publish_at=dt.datetime(2026, 11, day, 9, tzinfo=dt.UTC), lead="Рынок нефти"
+        )
+    ArticleFactory(title="Погода", lead="Снег")
+    many = search(client, "нефть")
+    assert sorted(found_titles(many)) == ["Нефть, выпуск 3", "Нефть, выпуск 4", "Нефть, выпуск 5"]
+    assert "3 самых свежих из множества найденных статей" in many.content.decode()
+    one = search(client, "снег")
+    assert found_titles(one) == ["Погода"] and "Найдена 1 статья" in one.content.decode()
