@@ -104,8 +104,10 @@ def wrk(url, seconds, connections, *script_args):
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         errors += int(match.group(1))
+        print(f"  {url}: {match.group(0)}", file=sys.stderr)
     if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(n) for n in match.groups())
+        print(f"  {url}: {match.group(0)}", file=sys.stderr)
     return rps, latency("50"), latency("99"), errors, total
 
 

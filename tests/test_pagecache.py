@@ -216,3 +216,12 @@ def test_a_page_is_kept_no_longer_than_page_cache_seconds(client, publisher, set
         assert "Правка в обход" not in client.get(article.get_absolute_url()).content.decode()
     with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
         assert "Правка в обход" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_deploy_check_warns_when_pages_are_cached_per_process(settings):
+    from newsroom.apps import page_cache_needs_a_shared_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [warning.id for warning in page_cache_needs_a_shared_cache(None)] == ["newsroom.W001"]
+    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/14"}}
+    assert page_cache_needs_a_shared_cache(None) == []

@@ -34,13 +34,31 @@ def test_deploy_check_reports_nothing_in_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=subprocess_env(DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="dknews.kz", DATABASE_URL=""),
+        env=subprocess_env(
+            DEBUG="0",
+            SECRET_KEY=STRONG_KEY,
+            ALLOWED_HOSTS="dknews.kz",
+            DATABASE_URL="",
+            REDIS_URL="redis://127.0.0.1:6379/14",  # production shares a cache between workers
+        ),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_warns_without_a_shared_cache():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=subprocess_env(DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="dknews.kz", DATABASE_URL="", REDIS_URL=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "newsroom.W001" in result.stdout + result.stderr
 
 
 @pytest.mark.django_db
