@@ -8,8 +8,8 @@ Creates (once per size) the database ``newsroom_bench_<articles>`` with the corp
 are not recycled, so their memory after the whole run can be read), warms each page up for
 3 s, measures it for --seconds with wrk, and prints requests/s, p50, p99, errors, SQL queries
 per request and the ratio to the floor: a constant 3 KB page through the same middleware,
-measured in the same run. Latency is measured a second time with one connection per worker,
-where it is the page's own time rather than time queued behind busy workers.
+measured in the same run. Latency is measured a second time with one request at a time, where
+it is the page's own time rather than time queued behind busy workers.
 
 "Uncached" pages are asked for with a query string the page cache has not seen (or, for
 articles, a different article each time out of 20,000), so they measure the database and the
@@ -88,7 +88,7 @@ def run(*command, env, check=True, **kwargs):
 
 
 def wrk(url, seconds, connections, *script_args):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script_args:
         command += ["-s", str(RANDOM_PATHS), url, "--", *script_args]
     else:
@@ -177,8 +177,8 @@ def main():
             script = {"same": (), "bust": ("bust", path), "articles": ("paths", str(paths_file))}[mode]
             served += wrk(url, 3, args.connections, *script)[4]  # warm-up
             rps, p50, p99, errors, total = wrk(url, args.seconds, args.connections, *script)
-            # Latency with one connection per worker: the page's own time, not a queue.
-            _rps, alone50, alone99, alone_errors, alone_total = wrk(url, args.seconds, workers, *script)
+            # Latency one request at a time: the page's own time, not time in a queue.
+            _rps, alone50, alone99, alone_errors, alone_total = wrk(url, args.seconds, 1, *script)
             served += total + alone_total
             results.append((name, status, queries, rps, p50, p99, errors + alone_errors, alone50, alone99))
         rss = worker_rss_mb(server.pid)
@@ -192,7 +192,7 @@ def main():
     floor = results[0][3]
     print(f"\n{args.articles} articles, gunicorn {workers} sync workers; wrk 2 threads, after a 3 s warm-up:")
     print(f"  req/s, p50, p99: {args.connections} connections for {args.seconds} s (the workers saturated)")
-    print(f"  alone p50, p99: {workers} connections (one per worker, no queue) for {args.seconds} s\n")
+    print(f"  alone p50, p99: one connection, one request at a time, for {args.seconds} s\n")
     print(
         f"{'page':<30}{'status':>7}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'queries':>8}"
         f"{'x floor':>8}{'alone p50':>10}{'alone p99':>10}"
