@@ -132,18 +132,18 @@ class PageCacheMiddleware:
         now = time.time()
         key = _page_key(request)
         found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
-        epoch = found.get(EPOCH_KEY)
-        if epoch is None:
-            epoch = uuid.uuid4().hex
-            if not cache.add(EPOCH_KEY, epoch, None):
-                epoch = cache.get(EPOCH_KEY) or epoch
+        current = found.get(EPOCH_KEY)
+        if current is None:
+            current = uuid.uuid4().hex
+            if not cache.add(EPOCH_KEY, current, None):
+                current = cache.get(EPOCH_KEY) or current
         entry = found.get(key)
         schedule = found.get(SCHEDULE_KEY)
         try:
-            if seconds and entry is not None and entry[0] == epoch and now < entry[1]:
-                return self.hit(request, entry, now, schedule[1] if schedule and schedule[0] == epoch else entry[1])
-            if schedule is None or schedule[0] != epoch or now >= schedule[1]:
-                schedule = (epoch, _schedule_until(now))
+            if seconds and entry is not None and entry[0] == current and now < entry[1]:
+                return self.hit(request, entry, now, schedule[1] if schedule and schedule[0] == current else entry[1])
+            if schedule is None or schedule[0] != current or now >= schedule[1]:
+                schedule = (current, _schedule_until(now))
                 cache.set(SCHEDULE_KEY, schedule, max(1, int(schedule[1] - now)))
         except DATABASE_ERRORS as error:
             return database_unavailable(request, error)
@@ -158,7 +158,7 @@ class PageCacheMiddleware:
         self.patch_headers(response, page["revalidate"], schedule[1] - time.time())
         storable = response.status_code == 200 and request.method == "GET" and self.storable(response)
         if seconds and until > now and storable:
-            stored = (epoch, until, page["revalidate"], getattr(response, "on_cache_hit", None), response)
+            stored = (current, until, page["revalidate"], getattr(response, "on_cache_hit", None), response)
             del response.public_page  # markers are not part of what is stored
             cache.set(key, stored, max(1, int(until - now)))
         return response
