@@ -22,7 +22,7 @@ from django.views.generic import DetailView, ListView
 
 from agencies.models import Agency
 from agencies.services import publisher_get
-from articles import search, seo
+from articles import search, seo, views_buffer
 from articles.models import Article, Country, Person, Section, Tag
 from articles.services import article_view_record, articles_for, preview_link_article
 
@@ -252,6 +252,7 @@ class ArticleDetailView(DetailView):
         response = self.render_article(article, preview=False)
         # A reader served from the page cache is counted too (newsroom.pagecache).
         response.on_cache_hit = ("articles.services.article_view_record", (article.pk,))
+        response.hit_counter = views_buffer.hit_counter(article.pk)  # with Redis: in the lookup
         return response
 
     def staff_preview(self) -> Article | None:

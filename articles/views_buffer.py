@@ -1,7 +1,8 @@
 """View counts buffered in Redis (when REDIS_URL is set), flushed to the database in one UPDATE.
 
 A reader's view is one ``HINCRBY`` on a Redis hash (article id -> views not yet written), sent
-in the same round trip as the attempt to take the flush lock. Whoever takes the lock (at most
+in the same round trip as the attempt to take the flush lock (for a page served from the page
+cache, in the same round trip as the page itself: ``hit_counter``). Whoever takes the lock (at most
 once every ``VIEW_COUNT_FLUSH_SECONDS``) renames the hash away atomically and adds its counts
 to the articles in one statement; if the database refuses, the counts go back into the hash,
 so a database restart loses nothing. What Redis holds at a crash of Redis itself (at most the
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from newsroom.cache import HitCounter
 from newsroom.middleware import DATABASE_ERRORS
 
 log = logging.getLogger("newsroom.errors")
@@ -39,10 +41,29 @@ def record(client, article_id: int) -> None:
     pipe.set(cache.make_and_validate_key(LOCK_KEY), 1, nx=True, ex=settings.VIEW_COUNT_FLUSH_SECONDS)
     _count, flush_due = pipe.execute()
     if flush_due:
-        try:
-            flush(client)
-        except DATABASE_ERRORS as error:  # the counts are back in Redis for the next flush
-            log.warning("view counts not flushed: %s", type(error).__name__)
+        flush_locked()
+
+
+def hit_counter(article_id: int) -> HitCounter | None:
+    """The same increment and lock as ``record``, for the page cache to do inside its lookup
+    when it serves the article's cached page (``newsroom.pagecache``); None without Redis."""
+    if redis_client() is None:
+        return None
+    return HitCounter(
+        hash=cache.make_and_validate_key(PENDING_KEY),
+        field=str(article_id),
+        lock=cache.make_and_validate_key(LOCK_KEY),
+        lock_seconds=settings.VIEW_COUNT_FLUSH_SECONDS,
+        on_lock="articles.views_buffer.flush_locked",
+    )
+
+
+def flush_locked() -> None:
+    """The caller took the flush lock: write what waited (or leave it in Redis for the next)."""
+    try:
+        flush(redis_client())
+    except DATABASE_ERRORS as error:  # the counts are back in Redis for the next flush
+        log.warning("view counts not flushed: %s", type(error).__name__)
 
 
 def flush(client) -> int:

@@ -1,6 +1,6 @@
 """The performance benchmark: a PostgreSQL corpus, gunicorn from gunicorn.conf.py, wrk.
 
-    bench/run.sh [--articles 100000] [--seconds 15] [--connections 16]
+    bench/run.sh [--articles 100000] [--seconds 15] [--connections 16] [--only article]
 
 Creates (once per size) the database ``newsroom_bench_<articles>`` with the corpus
 (``manage.py generate_corpus``), starts gunicorn on 127.0.0.1:8766 with production settings
@@ -125,6 +125,7 @@ def main():
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", help="measure only the pages whose name contains this (and the floor)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -173,6 +174,8 @@ def main():
                 time.sleep(0.1)
         results = []
         for name, path, mode, status, queries in found["pages"]:
+            if args.only and name != "floor" and args.only not in name:
+                continue
             url = f"http://{BIND}{path}"
             script = {"same": (), "bust": ("bust", path), "articles": ("paths", str(paths_file))}[mode]
             served += wrk(url, 3, args.connections, *script)[4]  # warm-up

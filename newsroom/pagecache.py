@@ -14,8 +14,11 @@ stores the view's 200 answers. A stored page is served only while three things h
 
 One ``get_many`` fetches the epoch, the schedule and the page. Requests with a session
 cookie (staff) never read or fill the cache, and their answers are ``private, no-store``.
-A view can ask for work to be done on every hit (``on_hit``): the article page counts its
-view there, so a cached page still counts every reader.
+A view can ask for work to be done on every hit (``response.on_cache_hit``): the article page
+counts its view there, so a cached page still counts every reader. With Redis the view can
+also name a ``response.hit_counter`` (``newsroom.cache.HitCounter``): the lookup itself then
+adds the hit to it, so a cached article costs one round trip to Redis, not two; a hit counted
+but not served (the page was stale) is taken back, and the view counts itself as on a miss.
 """
 
 import functools
@@ -100,7 +103,7 @@ def is_public_page(request) -> bool:
 
 def _page_key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "pages:page:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+    return "pages:v2:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
 
 
 def _schedule_until(now: float) -> float:
@@ -131,7 +134,12 @@ class PageCacheMiddleware:
         seconds = settings.PAGE_CACHE_SECONDS
         now = time.time()
         key = _page_key(request)
-        found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
+        counter_key = key + ":hits"
+        counted, locked = None, False
+        if hasattr(cache, "get_many_counted"):  # Redis: the hit is counted in the lookup
+            found, counted, locked = cache.get_many_counted([EPOCH_KEY, SCHEDULE_KEY, key], counter_key)
+        else:
+            found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
         current = found.get(EPOCH_KEY)
         if current is None:
             current = uuid.uuid4().hex
@@ -141,7 +149,10 @@ class PageCacheMiddleware:
         schedule = found.get(SCHEDULE_KEY)
         try:
             if seconds and entry is not None and entry[0] == current and now < entry[1]:
-                return self.hit(request, entry, now, schedule[1] if schedule and schedule[0] == current else entry[1])
+                schedule_until = schedule[1] if schedule and schedule[0] == current else entry[1]
+                return self.hit(request, entry, now, schedule_until, counted, locked)
+            if counted is not None:  # stale: the view will count this reader itself
+                cache.uncount(counted)
             if schedule is None or schedule[0] != current or now >= schedule[1]:
                 schedule = (current, _schedule_until(now))
                 cache.set(SCHEDULE_KEY, schedule, max(1, int(schedule[1] - now)))
@@ -158,9 +169,13 @@ class PageCacheMiddleware:
         self.patch_headers(response, page["revalidate"], schedule[1] - time.time())
         storable = response.status_code == 200 and request.method == "GET" and self.storable(response)
         if seconds and until > now and storable:
+            hit_counter = getattr(response, "hit_counter", None)
             stored = (current, until, page["revalidate"], getattr(response, "on_cache_hit", None), response)
-            del response.public_page  # markers are not part of what is stored
+            for marker in ("public_page", "hit_counter"):  # not part of what is stored
+                response.__dict__.pop(marker, None)
             cache.set(key, stored, max(1, int(until - now)))
+            if hit_counter is not None and hasattr(cache, "set_counter"):
+                cache.set_counter(counter_key, hit_counter, max(1, int(until - now)))
         return response
 
     @staticmethod
@@ -190,9 +205,12 @@ class PageCacheMiddleware:
         max_age = min(settings.PAGE_MAX_AGE, left)
         patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=min(max_age, left - max_age))
 
-    def hit(self, request, entry, now, schedule_until):
+    def hit(self, request, entry, now, schedule_until, counted, locked):
         _epoch, _until, revalidate, on_hit, response = entry
-        if on_hit is not None:
+        if counted is not None:  # the lookup did the work; whoever took the lock does the rest
+            if locked:
+                import_string(counted.on_lock)()
+        elif on_hit is not None:
             path, args = on_hit
             import_string(path)(*args)
         if not revalidate:

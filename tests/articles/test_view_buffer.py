@@ -71,3 +71,62 @@ def test_without_redis_each_view_is_written_at_once(client):
     client.get(article.get_absolute_url())
     article.refresh_from_db()
     assert article.view_count == 1
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """How many times the code below sends something to Redis (a pipeline is one)."""
+    from redis.connection import AbstractConnection
+
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def send(self, command, *args, **kwargs):
+        sent.append(command)
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", send)
+    return sent
+
+
+def test_a_cached_article_page_counts_its_view_in_the_one_round_trip_that_fetches_it(
+    client, redis_cache, settings, round_trips
+):
+    settings.VIEW_COUNT_FLUSH_SECONDS = 60
+    PublisherFactory()
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())  # stored (and the lock taken: nothing flushes below)
+    round_trips.clear()
+    for _ in range(3):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert len(round_trips) == 3
+    assert views_buffer.flush(redis_cache) == 3
+    article.refresh_from_db()
+    assert article.view_count == 4
+
+
+def test_a_stale_cached_page_takes_back_the_view_its_lookup_counted(client, redis_cache, settings):
+    from newsroom.pagecache import pages_changed
+
+    settings.VIEW_COUNT_FLUSH_SECONDS = 60
+    PublisherFactory()
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())  # a hit
+    pages_changed()  # every stored page is stale now: the next reader is served by the view
+    assert client.get(article.get_absolute_url()).status_code == 200
+    views_buffer.flush(redis_cache)
+    article.refresh_from_db()
+    assert article.view_count == 3
+
+
+def test_the_reader_whose_lookup_takes_the_lock_flushes_the_views(client, redis_cache, settings):
+    settings.VIEW_COUNT_FLUSH_SECONDS = 1
+    PublisherFactory()
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())  # takes the lock, writes 1
+    client.get(article.get_absolute_url())  # a hit: waits in Redis
+    time.sleep(1.1)
+    client.get(article.get_absolute_url())  # a hit that takes the lock: writes the two waiting
+    article.refresh_from_db()
+    assert article.view_count == 3
