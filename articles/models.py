@@ -202,22 +202,33 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of teasers needs: no body, the section joined, newest first."""
         return self.select_related("section").defer("body").order_by("-publish_at", "-pk")
 
-    def related_to(self, article: "Article", *, limit: int = 4):
-        """Published articles in the same language sharing a topic or a person with ``article``.
+    def related_to(self, article: "Article", *, limit: int = 4, per_subject: int = 10):
+        """Published articles in the same language sharing a topic or a person with ``article``,
+        newest first.
 
-        Uses the article's tags and people already loaded, so it costs one query: the newest
-        articles of the language are walked (an index) until ``limit`` are in either small set.
+        Uses the article's tags and people already loaded, so it costs one query. The
+        candidates are the ``per_subject`` newest-created articles of each topic and person,
+        read from the (topic, article) and (person, article) indexes alone; only those rows
+        are looked up and sorted. (Walking the newest articles of the language until
+        ``limit`` matched took 7-11 ms at 100,000 articles when the topics were rare.)
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        person_ids = [person.pk for person in article.people.all()]
-        if not tag_ids and not person_ids:
+        subjects = [
+            (TaggedArticle._meta.db_table, "content_object_id", "tag_id", tag.pk) for tag in article.tags.all()
+        ] + [
+            (Article.people.through._meta.db_table, "article_id", "person_id", person.pk)
+            for person in article.people.all()
+        ]
+        if not subjects:
             return self.none()
-        tagged = TaggedArticle.objects.filter(tag__in=tag_ids).values("content_object")
-        mentioning = Article.people.through.objects.filter(person__in=person_ids).values("article")
+        parts = [
+            f"SELECT * FROM (SELECT {column} AS id FROM {table} WHERE {subject} = %s"
+            f" ORDER BY {column} DESC LIMIT {int(per_subject)}) AS s{number}"
+            for number, (table, column, subject, _pk) in enumerate(subjects)
+        ]
+        candidates = RawSQL(" UNION ALL ".join(parts), [pk for *_rest, pk in subjects])
         return (
             self.published()
-            .filter(language=article.language)
-            .filter(Q(pk__in=tagged) | Q(pk__in=mentioning))
+            .filter(language=article.language, pk__in=candidates)
             .exclude(pk=article.pk)
             .for_list()[:limit]
         )

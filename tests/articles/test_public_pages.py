@@ -183,6 +183,20 @@ def test_related_articles_share_a_topic_or_a_person_and_are_published(client, pu
     assert "Другая тема" not in related.group() and "Черновик" not in related.group()
 
 
+def test_related_articles_are_the_newest_four_of_a_busy_topic_in_the_language(client, publisher):
+    now = timezone.now()
+    article = ArticleFactory(title="Главная", tags=["Нефть"], publish_at=now - dt.timedelta(days=30))
+    for day in range(1, 13):
+        ArticleFactory(title=f"Нефть, день {day:02}", tags=["Нефть"], publish_at=now - dt.timedelta(days=20 - day))
+    ArticleFactory(title="Нефть по-казахски", tags=["Нефть"], language="kk")
+    ArticleFactory(title="Нефть завтра", tags=["Нефть"], publish_at=now + dt.timedelta(days=1))  # scheduled
+    related = re.search(
+        r'<section class="related".*?</section>', client.get(article.get_absolute_url()).content.decode(), re.S
+    )
+    titles = re.findall(r">(Нефть[^<]*)</a>", related.group())
+    assert titles == ["Нефть, день 12", "Нефть, день 11", "Нефть, день 10", "Нефть, день 09"]
+
+
 def test_translations_are_linked_with_hreflang(client, publisher):
     original = ArticleFactory(title="Оригинал", language="ru", slug="original")
     kazakh = ArticleFactory(title="Аударма", language="kk", slug="audarma", translation_of=original)
