@@ -247,8 +247,9 @@ class ArticleDetailView(DetailView):
             return redirect(article, permanent=True)  # one address per article: its language's
         if is_staff(request.user):
             return self.render_article(article, preview=False)
-        article_view_record(article.pk)
-        article.view_count += 1
+        if request.method == "GET":  # a HEAD request (a link checker, a monitor) is not a reader
+            article_view_record(article.pk)
+            article.view_count += 1
         response = self.render_article(article, preview=False)
         # A reader served from the page cache is counted too (newsroom.pagecache).
         response.on_cache_hit = ("articles.services.article_view_record", (article.pk,))

@@ -14,8 +14,8 @@ stores the view's 200 answers. A stored page is served only while three things h
 
 One ``get_many`` fetches the epoch, the schedule and the page. Requests with a session
 cookie (staff) never read or fill the cache, and their answers are ``private, no-store``.
-A view can ask for work to be done on every hit (``response.on_cache_hit``): the article page
-counts its view there, so a cached page still counts every reader. With Redis the view can
+A view can ask for work to be done on every GET hit (``response.on_cache_hit``): the article
+page counts its view there, so a cached page still counts every reader. With Redis the view can
 also name a ``response.hit_counter`` (``newsroom.cache.HitCounter``): the lookup itself then
 adds the hit to it, so a cached article costs one round trip to Redis, not two; a hit counted
 but not served (the page was stale) is taken back, and the view counts itself as on a miss.
@@ -136,7 +136,8 @@ class PageCacheMiddleware:
         key = _page_key(request)
         counter_key = key + ":hits"
         counted, locked = None, False
-        if hasattr(cache, "get_many_counted"):  # Redis: the hit is counted in the lookup
+        # Redis: the hit is counted in the lookup. A HEAD request (a link checker) counts nothing.
+        if hasattr(cache, "get_many_counted") and request.method == "GET":
             found, counted, locked = cache.get_many_counted([EPOCH_KEY, SCHEDULE_KEY, key], counter_key)
         else:
             found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
@@ -210,7 +211,7 @@ class PageCacheMiddleware:
         if counted is not None:  # the lookup did the work; whoever took the lock does the rest
             if locked:
                 import_string(counted.on_lock)()
-        elif on_hit is not None:
+        elif on_hit is not None and request.method == "GET":
             path, args = on_hit
             import_string(path)(*args)
         if not revalidate:

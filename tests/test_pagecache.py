@@ -182,6 +182,15 @@ def test_views_count_when_the_page_comes_from_the_cache(client, publisher, djang
     assert article.view_count == 3
 
 
+def test_head_requests_are_answered_but_not_counted_as_views(client, publisher):
+    article = ArticleFactory()
+    assert client.head(article.get_absolute_url()).status_code == 200  # rendered
+    client.get(article.get_absolute_url())  # a reader: rendered and stored
+    assert client.head(article.get_absolute_url()).status_code == 200  # from the cache
+    article.refresh_from_db()
+    assert article.view_count == 1
+
+
 def test_article_pages_are_revalidated_and_answer_304_with_the_etag(client, publisher):
     article = ArticleFactory()
     first = client.get(article.get_absolute_url())

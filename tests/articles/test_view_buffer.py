@@ -100,6 +100,7 @@ def test_a_cached_article_page_counts_its_view_in_the_one_round_trip_that_fetche
     for _ in range(3):
         assert client.get(article.get_absolute_url()).status_code == 200
     assert len(round_trips) == 3
+    assert client.head(article.get_absolute_url()).status_code == 200  # not a reader: not counted
     assert views_buffer.flush(redis_cache) == 3
     article.refresh_from_db()
     assert article.view_count == 4
