@@ -1,6 +1,6 @@
 """Restart PostgreSQL under steady traffic against a real gunicorn and report what readers saw.
 
-    bench/fault_db_restart.sh [--seconds 20] [--restart-at 6] [--threads 8]
+    bench/fault_db_restart.sh [--seconds 20] [--restart-at 6] [--threads 8] [--redis redis://127.0.0.1:6379/13]
 
 It creates the database ``newsroom_fault`` (dropped first), loads the demo, starts gunicorn
 from the repo's gunicorn.conf.py on 127.0.0.1:8765 with production settings (DEBUG=0), sends
@@ -8,6 +8,8 @@ steady traffic to the front page and an article page, restarts the local Postgre
 the middle, and prints: requests sent, answers by status, whether every error during the
 restart was the site's 503 notice (no stack trace), seconds from "PostgreSQL is back" to the
 first good answer, and views lost (200 answers on the article page minus the count's growth).
+With ``--redis`` the page cache and the view-count buffer are in Redis (as in production):
+views counted while the database is down wait there, and are flushed before the count is read.
 
 It restarts the machine's PostgreSQL: run it by hand, never in CI. Traffic goes to 127.0.0.1.
 """
@@ -41,6 +43,8 @@ def sh(*command, env=None, check=True):
 
 def view_count(env) -> int:
     code = f"from articles.models import Article; print(Article.objects.get(slug='{ARTICLE.split('/')[2]}').view_count)"
+    if env.get("REDIS_URL"):  # first what waits in Redis
+        code = "from articles import views_buffer; views_buffer.flush(views_buffer.redis_client()); " + code
     return int(sh(str(PYTHON), "manage.py", "shell", "-v0", "-c", code, env=env).stdout.strip())
 
 
@@ -49,6 +53,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--restart-at", type=float, default=6)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--redis", help="a Redis URL for the cache (its database is emptied)")
     args = parser.parse_args()
 
     cluster = sorted(os.listdir("/etc/postgresql"))[0]
@@ -65,6 +70,9 @@ def main():
         "GUNICORN_WORKERS": "4",
         "REQUEST_LOG_LEVEL": "WARNING",
     }
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+        sh("redis-cli", "-u", args.redis, "flushdb")
     sh("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE)
     sh("createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE)
     for command in (["migrate", "--no-input", "-v0"], ["load_demo"], ["collectstatic", "--no-input", "-v0"]):
