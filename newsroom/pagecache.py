@@ -168,6 +168,7 @@ class PageCacheMiddleware:
             return response
         until = min(now + seconds, schedule[1])
         self.patch_headers(response, page["revalidate"], schedule[1] - time.time())
+        self.drop_language_vary(response)
         storable = response.status_code == 200 and request.method == "GET" and self.storable(response)
         if seconds and until > now and storable:
             hit_counter = getattr(response, "hit_counter", None)
@@ -194,6 +195,19 @@ class PageCacheMiddleware:
         return (
             not response.cookies and not response.streaming and "private" not in control and "no-store" not in control
         )
+
+    @staticmethod
+    def drop_language_vary(response):
+        """A public page's language comes from its path alone (``i18n_patterns`` with Russian
+        unprefixed: Django's LocaleMiddleware never reads Accept-Language for it), yet that
+        middleware adds ``Vary: Accept-Language``, which would make nginx or a CDN keep one copy
+        per browser's language list. Readers of every browser share one copy."""
+        vary = [value.strip() for value in response.get("Vary", "").split(",") if value.strip()]
+        kept = [value for value in vary if value.lower() != "accept-language"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        elif "Vary" in response:
+            del response["Vary"]
 
     @staticmethod
     def patch_headers(response, revalidate, seconds_to_schedule):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -180,6 +181,18 @@ def test_views_count_when_the_page_comes_from_the_cache(client, publisher, djang
     client.get(article.get_absolute_url(), headers={"If-None-Match": cached["ETag"]})
     article.refresh_from_db()
     assert article.view_count == 3
+
+
+@pytest.mark.parametrize("path", ["/", "/kk/", "/feed.rss"])
+def test_public_pages_do_not_vary_on_the_browsers_languages(client, publisher, path):
+    """The path alone picks the language, so a shared cache (nginx, a CDN) may keep one copy."""
+    ArticleFactory(language="kk")
+    ArticleFactory(language="ru")
+    answers = [client.get(path, headers={"Accept-Language": language}) for language in ("ru", "kk", "en")]
+    assert all("accept-language" not in answer.get("Vary", "").lower() for answer in answers)
+    cache.clear()  # each language list rendered afresh, not served from the page cache
+    fresh = [client.get(path, headers={"Accept-Language": language}).content for language in ("kk", "en")]
+    assert fresh[0] == fresh[1] == answers[0].content
 
 
 def test_head_requests_are_answered_but_not_counted_as_views(client, publisher):
