@@ -244,7 +244,7 @@ ARTICLES = [
         ),
         "language": "ru",
         "section": "obshchestvo",
-        "tags": ["Транспорт", "Астана"],
+        "tags": ["Транспорт", "Астана", "Экология"],
         "people": [],
         "countries": ["KZ"],
         "authors": ["dina-akhmetova"],

@@ -71,3 +71,10 @@ def test_load_demo_works_with_debug_off(settings):
     settings.DEBUG = False
     call_command("load_demo")
     assert Article.objects.exists()
+
+
+def test_demo_articles_on_a_shared_topic_show_each_other_as_related(client):
+    call_command("load_demo")
+    page = client.get("/news/v-astane-zapustili-novyy-marshrut-elektrobusov/").content.decode()
+    related = page.split('class="related"')[1]
+    assert "/news/v-atyrau-obsudili-modernizatsiyu-neftepererabotki/" in related
