@@ -187,6 +187,28 @@ def test_lists_in_sitemaps_only_with_published_articles(client, publisher):
     assert "/country/kazakhstan/" in countries and "azerbaijan" not in countries
 
 
+def test_people_sitemap_gives_each_person_the_newest_published_article_in_a_fixed_number_of_queries(
+    client, publisher, django_assert_max_num_queries
+):
+    now = timezone.now()
+    minister, drafted = PersonFactory(slug="ministr"), PersonFactory(slug="tolko-v-chernovike")
+    for days in (9, 5, 3):
+        ArticleFactory(publish_at=now - dt.timedelta(days=days)).people.set([minister])
+    ArticleFactory(publish_at=now + HOUR).people.set([minister])  # scheduled: not yet
+    ArticleFactory(status="draft", publish_at=None).people.set([minister, drafted])
+    for _ in range(30):
+        ArticleFactory().people.set([PersonFactory()])
+    client.get("/")  # the schedule horizon is cached
+    with django_assert_max_num_queries(2):  # the rows (each newest article a subquery), the file count
+        root = xml(client, "/sitemap-people.xml")
+    urls = {
+        url.find("s:loc", SITEMAP_NS).text: url.find("s:lastmod", SITEMAP_NS).text
+        for url in root.findall("s:url", SITEMAP_NS)
+    }
+    assert len(urls) == 31 and "http://testserver/person/tolko-v-chernovike/" not in urls
+    assert urls["http://testserver/person/ministr/"] == timezone.localdate(now - dt.timedelta(days=3)).isoformat()
+
+
 def test_news_sitemap_has_only_the_last_48_hours_with_google_news_fields(client, publisher):
     now = timezone.now()
     ArticleFactory(title="Свежая «новость»", slug="svezhaya", publish_at=now - HOUR)
