@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from articles import views_buffer
+from newsroom.pagecache import pages_changed
 from tests.factories import ArticleFactory, PublisherFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +108,6 @@ def test_a_cached_article_page_counts_its_view_in_the_one_round_trip_that_fetche
 
 
 def test_a_stale_cached_page_takes_back_the_view_its_lookup_counted(client, redis_cache, settings):
-    from newsroom.pagecache import pages_changed
-
     settings.VIEW_COUNT_FLUSH_SECONDS = 60
     PublisherFactory()
     article = ArticleFactory()
