@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     dependencies = [("articles", "0007_search_vector_statistics")]
 
     operations = [
-        migrations.RunSQL(f"CREATE INDEX {name} ON {columns}", f"DROP INDEX {name}")
+        migrations.RunSQL(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}", f"DROP INDEX IF EXISTS {name}")
         for name, columns in INDEXES.items()
     ]
