@@ -207,9 +207,7 @@ def article_view_record(article_id: int) -> None:
     buffered increment there (``articles/views_buffer.py``); else one atomic UPDATE. Either way
     concurrent readers never lose a view."""
     client = views_buffer.redis_client()
-    if client is not None:
-        views_buffer.record(client, article_id)
-    else:
+    if client is None or not views_buffer.record(client, article_id):  # no Redis, or Redis is down
         Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
 
 

@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from redis.exceptions import RedisError
 
 from newsroom.cache import HitCounter
 from newsroom.middleware import DATABASE_ERRORS
@@ -35,13 +36,18 @@ def redis_client():
     return cache._cache.get_client(write=True)
 
 
-def record(client, article_id: int) -> None:
+def record(client, article_id: int) -> bool:
+    """Buffer one view; False if Redis cannot be reached (then the caller writes it at once)."""
     pipe = client.pipeline(transaction=False)
     pipe.hincrby(cache.make_and_validate_key(PENDING_KEY), str(article_id), 1)
     pipe.set(cache.make_and_validate_key(LOCK_KEY), 1, nx=True, ex=settings.VIEW_COUNT_FLUSH_SECONDS)
-    _count, flush_due = pipe.execute()
+    done = cache.call_redis(None, pipe.execute)
+    if done is None:
+        return False
+    _count, flush_due = done
     if flush_due:
         flush_locked()
+    return True
 
 
 def hit_counter(article_id: int) -> HitCounter | None:
@@ -62,7 +68,7 @@ def flush_locked() -> None:
     """The caller took the flush lock: write what waited (or leave it in Redis for the next)."""
     try:
         flush(redis_client())
-    except DATABASE_ERRORS as error:  # the counts are back in Redis for the next flush
+    except (*DATABASE_ERRORS, RedisError) as error:  # the counts stay in (or went back to) Redis
         log.warning("view counts not flushed: %s", type(error).__name__)
 
 

@@ -5,14 +5,19 @@ Each is one key, forgotten whenever the admin (or a command) changes the rows be
 kept for at most ``seconds`` in case a change bypassed those paths.
 """
 
+import logging
+import time
 from collections.abc import Callable
 from typing import NamedTuple
 
 from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.exceptions import RedisError
 
 _MISSING = object()
+log = logging.getLogger("newsroom.errors")
 
 
 def cached[T](key: str, load: Callable[[], T], *, seconds: int = 300) -> T:
@@ -86,18 +91,66 @@ return found
 
 
 class RedisCache(DjangoRedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` with the client above (REDIS_URL), and a
-    lookup that counts a hit in the same round trip (the article page's view count)."""
+    """``django.core.cache.backends.redis.RedisCache`` with the client above (REDIS_URL), a
+    lookup that counts a hit in the same round trip (the article page's view count), and no
+    outage of its own: when Redis cannot be reached, reads are misses and writes do nothing for
+    ``RETRY_SECONDS`` (one warning in the log), so readers get pages rendered from the database
+    and journalists can save. What an edit could not forget meanwhile expires by itself
+    (``PAGE_CACHE_SECONDS``, the header data's five minutes)."""
+
+    RETRY_SECONDS = 5
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
         self._scripts = {}
+        self._down_until = 0.0
+
+    def call_redis(self, fallback, operation, *args, **kwargs):
+        """``operation(*args, **kwargs)``, or ``fallback`` while Redis is unreachable."""
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return operation(*args, **kwargs)
+        except RedisError as error:
+            self._down_until = time.monotonic() + self.RETRY_SECONDS
+            log.warning("Redis unreachable (%s): the cache is bypassed for %s s", error, self.RETRY_SECONDS)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self.call_redis(default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self.call_redis({}, super().get_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self.call_redis(False, super().has_key, key, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.call_redis(False, super().add, key, value, timeout, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.call_redis(None, super().set, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.call_redis(list(data), super().set_many, data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.call_redis(False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self.call_redis(False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self.call_redis(None, super().delete_many, keys, version)
 
     def get_many_counted(self, keys: list[str], counter_key: str) -> tuple[dict, HitCounter | None, bool]:
         """``get_many(keys)`` in one round trip that also counts a hit when the last key and its
         counter (``set_counter(counter_key, ...)``) exist. Returns the values found, the counter
         that counted (or None) and whether this call took the counter's lock."""
+        return self.call_redis(({}, None, False), self._get_many_counted, keys, counter_key)
+
+    def _get_many_counted(self, keys, counter_key):
         made = [self.make_and_validate_key(key) for key in keys]
         client = self._cache.get_client(write=True)
         script = self._scripts.get(id(client))
@@ -110,8 +163,8 @@ class RedisCache(DjangoRedisCache):
 
     def set_counter(self, counter_key: str, counter: HitCounter, timeout: int) -> None:
         client = self._cache.get_client(write=True)
-        client.set(self.make_and_validate_key(counter_key), counter.dumps(), ex=timeout)
+        self.call_redis(None, client.set, self.make_and_validate_key(counter_key), counter.dumps(), ex=timeout)
 
     def uncount(self, counter: HitCounter) -> None:
         """Take back a hit that ``get_many_counted`` counted but the caller did not use."""
-        self._cache.get_client(write=True).hincrby(counter.hash, counter.field, -1)
+        self.call_redis(None, self._cache.get_client(write=True).hincrby, counter.hash, counter.field, -1)
