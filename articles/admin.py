@@ -115,14 +115,14 @@ class CorrectionInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "state_badge", "publish_time", "section", "author_names", "view_count"]
+    list_display = ["title", "state_badge", "publish_time", "section", "author_names", "views"]
     list_select_related = ["section"]
     list_filter = [StateFilter, "section", "language"]
     date_hierarchy = "publish_at"
     search_fields = ["title", "lead"]
     ordering = ["-created_at"]
     autocomplete_fields = ["section", "people", "countries", "source", "authors"]
-    readonly_fields = ["view_count", "created_at", "updated_at", "significant_update_at", "created_by"]
+    readonly_fields = ["views", "created_at", "updated_at", "significant_update_at", "created_by"]
     list_per_page = 50
     actions = ["publish_now", "withdraw", "return_to_draft"]
     inlines = [CorrectionInline]
@@ -141,7 +141,11 @@ class ArticleAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
         return user_can_edit(request.user, obj)
 
     def get_queryset(self, request):
-        return articles_for(request.user).prefetch_related("authors").select_related("section")
+        return articles_for(request.user).prefetch_related("authors").select_related("section").with_view_counts()
+
+    @admin.display(ordering="views_counted", description=_("views"))
+    def views(self, obj):
+        return obj.view_count
 
     # -- The form --
 
@@ -184,7 +188,7 @@ class ArticleAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
             (
                 _("Record"),
                 {
-                    "fields": ["created_by", "view_count", "created_at", "updated_at", "significant_update_at"],
+                    "fields": ["created_by", "views", "created_at", "updated_at", "significant_update_at"],
                     "classes": ["collapse"],
                 },
             ),

