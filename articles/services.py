@@ -204,8 +204,8 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
 
 def article_view_record(article_id: int) -> None:
     """A reader opened the article (also when the page came from the cache). With Redis, one
-    buffered increment there (``articles/views_buffer.py``); else one atomic UPDATE. Either way
-    concurrent readers never lose a view."""
+    buffered increment there (``articles/views_buffer.py``); else (or if Redis is down) one
+    atomic upsert into ``ArticleViews``. Either way concurrent readers never lose a view."""
     client = views_buffer.redis_client()
     if client is None or not views_buffer.record(client, article_id):  # no Redis, or Redis is down
         views_buffer.write({article_id: 1})

@@ -1,4 +1,4 @@
-"""View counts buffered in Redis (when REDIS_URL is set), flushed to the database in one UPDATE.
+"""View counts buffered in Redis (when REDIS_URL is set), flushed to the database in one statement.
 
 A reader's view is one ``HINCRBY`` on a Redis hash (article id -> views not yet written), sent
 in the same round trip as the attempt to take the flush lock (for a page served from the page
@@ -7,7 +7,7 @@ once every ``VIEW_COUNT_FLUSH_SECONDS``) renames the hash away atomically and ad
 to the articles in one statement; if the database refuses, the counts go back into the hash,
 so a database restart loses nothing. What Redis holds at a crash of Redis itself (at most the
 last few seconds of views, unless Redis persists its data) is the price of a cached article
-page costing no database write. Without Redis every view is one UPDATE (``article_view_record``).
+page costing no database write. Without Redis every view is one upsert (``article_view_record``).
 """
 
 import logging
