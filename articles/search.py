@@ -42,7 +42,7 @@ class SearchVectorColumn(Expression):
     output_field = SearchVectorField()
 
     def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.search_vector", []
+        return f"{compiler.quote_name(compiler.query.get_initial_alias())}.search_vector", []
 
 
 def full_text_available() -> bool:

@@ -3,11 +3,13 @@ forgotten on every edit, never past a scheduled publication or expiry, never for
 and the view count still counts every reader."""
 
 import datetime as dt
+from unittest.mock import patch
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -247,3 +249,56 @@ def test_deploy_check_warns_when_pages_are_cached_per_process(settings):
     assert [warning.id for warning in page_cache_needs_a_shared_cache(None)] == ["newsroom.W001"]
     settings.CACHES = {"default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/14"}}
     assert page_cache_needs_a_shared_cache(None) == []
+
+
+def test_an_agency_edit_is_shown_even_if_a_reader_cached_the_old_row_before_the_commit(
+    client, publisher, django_capture_on_commit_callbacks
+):
+    # Between an admin save and its commit, a reader's request in another connection still sees
+    # the old row and may cache it; the footer must show the new registration after the commit.
+    from agencies.models import Agency
+    from agencies.services import publisher_get
+    from newsroom.admin import ForgetsCachedReadsMixin
+
+    old = Agency.objects.get(pk=publisher.pk)
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        publisher.registration_number = "KZ99VPY00012345"
+        publisher.save()
+        ForgetsCachedReadsMixin().changed()
+        with patch.object(type(Agency.objects), "publisher", lambda manager: old):
+            assert publisher_get().registration_number == old.registration_number  # the reader's view
+    assert publisher_get().registration_number == "KZ99VPY00012345"
+    assert "KZ99VPY00012345" in client.get("/").content.decode()
+
+
+def test_an_uncached_page_reads_nothing_but_the_page_cache_lookup(client, publisher):
+    # The publisher, sections menu and promo blocks are kept in the process for the epoch that
+    # the page-cache lookup already fetched: no cache reads of their own.
+    SectionFactory(name="Экономика")
+    first, second = ArticleFactory(), ArticleFactory()
+    client.get(first.get_absolute_url())
+    reads, depth = [], []
+
+    def recorded(name, original):
+        def read(*args, **kwargs):
+            if not depth:  # not the backend's own get() inside its get_many()
+                reads.append((name, args[0]))
+            depth.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return read
+
+    names = ("get", "get_many", "has_key")
+    for name in names:
+        setattr(cache, name, recorded(name, getattr(cache, name)))
+    try:
+        html = client.get(second.get_absolute_url()).content.decode()
+    finally:
+        for name in names:
+            delattr(cache, name)
+    assert "Экономика" in html and publisher.registration_number in html
+    assert [name for name, _keys in reads] == ["get_many"], reads
