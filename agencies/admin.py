@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, PromoBlock
-from agencies.services import PROMO_BLOCKS_KEY, PUBLISHER_KEY
 from newsroom.admin import ForgetsCachedReadsMixin
 from newsroom.widgets import SlugAdminMixin
 
@@ -12,7 +11,6 @@ class AgencyAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["short_name", "name", "domain", "is_publisher", "registration_number"]
     list_filter = ["is_publisher"]
     search_fields = ["name", "short_name", "domain"]
-    forget_keys = (PUBLISHER_KEY,)
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "domain", "founded_year", "is_publisher"]}),
         (
@@ -28,4 +26,3 @@ class PromoBlockAdmin(ForgetsCachedReadsMixin, admin.ModelAdmin):
     list_editable = ["is_active", "position"]
     list_filter = ["is_active"]
     search_fields = ["title", "text"]
-    forget_keys = (PROMO_BLOCKS_KEY,)

@@ -17,7 +17,6 @@ from articles.diff import revision_diffs
 from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
 from articles.models import Article, Correction, Country, Person, PreviewLink, Section, Tag
 from articles.services import (
-    SECTIONS_MENU_KEY,
     article_check_edit,
     article_make_renditions,
     article_note_significant_update,
@@ -456,7 +455,6 @@ class ArticleAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
 @admin.register(Section)
 class SectionAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "article_count"]
-    forget_keys = (SECTIONS_MENU_KEY,)
     list_editable = ["position"]
     search_fields = ["name"]
 

@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from articles import views_buffer
 from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink, Section
-from newsroom.cache import cached
 from newsroom.images import make_renditions
-from newsroom.pagecache import pages_changed
+from newsroom.pagecache import page_data, pages_changed
 
 PUBLISH_PERMISSION = "articles.publish_article"
 PREVIEW_LINK_DEFAULT_HOURS = 48
@@ -273,9 +272,9 @@ def preview_link_article(signed_token: str) -> Article | None:
 
 # -- Cached reads for every page ----------------------------------------------------------------
 
-SECTIONS_MENU_KEY = "articles:sections-menu:v1"
+SECTIONS_MENU_KEY = "articles:sections-menu:v2"
 
 
 def sections_menu() -> list:
-    """The sections in menu order, for the header of every page."""
-    return cached(SECTIONS_MENU_KEY, lambda: list(Section.objects.order_by("position", "name")))
+    """The sections in menu order, for the header of every page (kept per epoch: ``page_data``)."""
+    return page_data(SECTIONS_MENU_KEY, lambda: list(Section.objects.order_by("position", "name")))

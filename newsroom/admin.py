@@ -1,18 +1,14 @@
 """Admin helpers shared by the apps (this module registers no models)."""
 
-from newsroom.cache import forget
 from newsroom.pagecache import pages_changed
 
 
 class ForgetsCachedReadsMixin:
     """After any save or delete through this admin (list_editable and inlines included), forget
-    the cached reads named in ``forget_keys`` and every cached public page (once the admin's
-    transaction commits), so readers see the change at once."""
-
-    forget_keys: tuple[str, ...] = ()
+    every cached public page and the data every page shows (``pagecache.page_data``), now and
+    again once the admin's transaction commits, so readers see the change at once."""
 
     def changed(self) -> None:
-        forget(*self.forget_keys)
         pages_changed()
 
     def save_model(self, request, obj, form, change):

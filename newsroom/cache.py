@@ -1,8 +1,6 @@
-"""Small read-through cache for the rows every page shows (publisher, sections, promo blocks),
-and the Redis cache backend used when REDIS_URL is set.
-
-Each is one key, forgotten whenever the admin (or a command) changes the rows behind it, and
-kept for at most ``seconds`` in case a change bypassed those paths.
+"""A small read-through cache (``cached``), and the Redis cache backend used when REDIS_URL
+is set. The rows every page shows go through ``newsroom.pagecache.page_data``, which keys them
+by the pages' epoch.
 """
 
 import logging
@@ -26,10 +24,6 @@ def cached[T](key: str, load: Callable[[], T], *, seconds: int = 300) -> T:
         value = load()
         cache.set(key, value, seconds)
     return value
-
-
-def forget(*keys: str) -> None:
-    cache.delete_many(keys)
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):

@@ -21,10 +21,12 @@ adds the hit to it, so a cached article costs one round trip to Redis, not two; 
 but not served (the page was stale) is taken back, and the view counts itself as on a miss.
 """
 
+import contextvars
 import functools
 import hashlib
 import time
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +37,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 
+from newsroom.cache import cached
 from newsroom.middleware import DATABASE_ERRORS, database_unavailable
 from newsroom.routers import public_reads
 
@@ -61,6 +64,45 @@ def new_epoch() -> None:
 def epoch() -> str:
     """The current epoch: a key that changes whenever readers' pages do (for other caches)."""
     return cache.get(EPOCH_KEY) or ""
+
+
+def _epoch_or_new(found: str | None) -> str:
+    """``found`` (the epoch just read), or a new epoch if there was none (an empty cache)."""
+    if found is not None:
+        return found
+    new = uuid.uuid4().hex
+    if not cache.add(EPOCH_KEY, new, None):
+        new = cache.get(EPOCH_KEY) or new
+    return new
+
+
+# The epoch the page cache read for the request being served (readers' requests only).
+_request_epoch: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_epoch", default=None)
+# This process's copies of page data: key -> (epoch, kept until (monotonic clock), value).
+_page_data: dict[str, tuple[str, float, object]] = {}
+PAGE_DATA_LOCAL_SECONDS = 60
+
+
+def page_data[T](key: str, load: Callable[[], T], *, seconds: int = 300) -> T:
+    """Rows that every page shows (the publisher, the sections menu, the promo blocks), kept
+    for the current epoch: this process's copy, else the shared cache's, else ``load()``.
+
+    On a reader's page the epoch is the one the page-cache lookup already fetched, so an
+    uncached page reads none of them from Redis. They are tied to the epoch rather than
+    forgotten by key: an edit's ``pages_changed()`` replaces the epoch again when its
+    transaction commits, so a copy that a reader made from the old rows just before the commit
+    is never shown after it. ``seconds`` (``PAGE_DATA_LOCAL_SECONDS`` for this process's copy)
+    bounds how long a change that bypassed ``pages_changed()`` (a shell, a script) can go unseen.
+    Callers must not modify the value: requests of this process share it.
+    """
+    current = _request_epoch.get() or _epoch_or_new(cache.get(EPOCH_KEY))
+    now = time.monotonic()
+    kept = _page_data.get(key)
+    if kept is not None and kept[0] == current and now < kept[1]:
+        return kept[2]
+    value = cached(f"{key}:{current}", load, seconds=seconds)
+    _page_data[key] = (current, now + min(seconds, PAGE_DATA_LOCAL_SECONDS), value)
+    return value
 
 
 def public_page(view=None, *, revalidate: bool = False):
@@ -141,11 +183,7 @@ class PageCacheMiddleware:
             found, counted, locked = cache.get_many_counted([EPOCH_KEY, SCHEDULE_KEY, key], counter_key)
         else:
             found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
-        current = found.get(EPOCH_KEY)
-        if current is None:
-            current = uuid.uuid4().hex
-            if not cache.add(EPOCH_KEY, current, None):
-                current = cache.get(EPOCH_KEY) or current
+        current = _epoch_or_new(found.get(EPOCH_KEY))
         entry = found.get(key)
         schedule = found.get(SCHEDULE_KEY)
         try:
@@ -159,7 +197,11 @@ class PageCacheMiddleware:
                 cache.set(SCHEDULE_KEY, schedule, max(1, int(schedule[1] - now)))
         except DATABASE_ERRORS as error:
             return database_unavailable(request, error)
-        response = self.get_response(request)
+        token = _request_epoch.set(current)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_epoch.reset(token)
         page = getattr(response, "public_page", None)
         if page is None or response.status_code not in (200, 304):
             return response

@@ -12,11 +12,9 @@ from django.utils import timezone
 from PIL import Image
 
 from agencies.models import Agency, PromoBlock
-from agencies.services import PROMO_BLOCKS_KEY, PUBLISHER_KEY
 from articles import demo
 from articles.models import Article, Correction, Country, Person, Section
-from articles.services import SECTIONS_MENU_KEY, article_make_renditions, article_note_significant_update
-from newsroom.cache import forget
+from articles.services import article_make_renditions, article_note_significant_update
 from newsroom.pagecache import pages_changed
 
 
@@ -39,7 +37,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             created = self.load()
-        forget(PUBLISHER_KEY, PROMO_BLOCKS_KEY, SECTIONS_MENU_KEY)
         pages_changed()
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({created} new rows)."))
         self.stdout.write("Demo logins (admin at /admin/):")
