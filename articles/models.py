@@ -168,6 +168,59 @@ def _json_rows(source: str, where: str, params=(), **fields: str) -> RawSQL:
     return RawSQL(f"SELECT {rows} FROM {source} WHERE {where}", params, output_field=models.JSONField())
 
 
+def _published_sql(alias: str) -> str:
+    """``ArticleQuerySet.published()`` in plain SQL, for the subqueries of ``for_page()``: the
+    article ``alias`` is published and current at the moment given twice as parameters.
+    (tests/articles/test_public_pages.py checks that both agree on every state.)"""
+    return (
+        f"{alias}.status = 'published' AND {alias}.publish_at <= %s"
+        f" AND ({alias}.expire_at IS NULL OR {alias}.expire_at > %s)"
+    )
+
+
+# Related articles: at most this many, taken among the newest-created this many per subject.
+RELATED_LIMIT = 4
+RELATED_PER_SUBJECT = 10
+
+
+def _related_sql(this: str) -> str:
+    """The related articles of the outer article ``this`` in SQL (two parameters: now, now):
+    the newest published articles in its language that share a topic or a person with it.
+
+    The candidates are the ``RELATED_PER_SUBJECT`` newest-created articles of each of its
+    topics and people, read from the (topic, article) and (person, article) indexes alone, so
+    the query reads about fifty rows however busy a topic is; only those are looked up and
+    sorted. (Walking the language's newest articles until four matched took 7-11 ms at 100,000
+    articles when the topics were rare.) PostgreSQL takes each subject's newest with a LATERAL
+    join on the index; SQLite, which has no LATERAL, numbers the rows of the subjects.
+    """
+    subjects = [
+        ("articles_taggedarticle", "content_object_id", "tag_id"),
+        ("articles_article_people", "article_id", "person_id"),
+    ]
+    if connection.vendor == "postgresql":
+        parts = [
+            f"SELECT c.id FROM {table} s CROSS JOIN LATERAL (SELECT r.{column} AS id FROM {table} r"
+            f" WHERE r.{subject} = s.{subject} ORDER BY r.{column} DESC LIMIT {RELATED_PER_SUBJECT}) c"
+            f" WHERE s.{column} = {this}"
+            for table, column, subject in subjects
+        ]
+    else:
+        parts = [
+            f"SELECT n.id FROM (SELECT r.{column} AS id, ROW_NUMBER() OVER"
+            f" (PARTITION BY r.{subject} ORDER BY r.{column} DESC) AS rank FROM {table} r"
+            f" WHERE r.{subject} IN (SELECT s.{subject} FROM {table} s WHERE s.{column} = {this})) n"
+            f" WHERE n.rank <= {RELATED_PER_SUBJECT}"
+            for table, column, subject in subjects
+        ]
+    return (
+        "SELECT o.id, o.slug, o.language, o.title, o.publish_at FROM articles_article o"
+        f" WHERE o.id IN ({' UNION ALL '.join(parts)}) AND o.id <> {this}"
+        f' AND o.language = "articles_article"."language" AND {_published_sql("o")}'
+        f" ORDER BY o.publish_at DESC, o.id DESC LIMIT {RELATED_LIMIT}"
+    )
+
+
 _PERSON_FIELDS = {"pk": "p.id", "name": "p.name", "slug": "p.slug", "position": "p.position"}
 
 
@@ -210,42 +263,11 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of teasers needs: no body, the section joined, newest first."""
         return self.select_related("section").defer("body").order_by("-publish_at", "-pk")
 
-    def related_to(self, article: "Article", *, limit: int = 4, per_subject: int = 10):
-        """Published articles in the same language sharing a topic or a person with ``article``,
-        newest first.
-
-        Uses the article's tags and people already loaded, so it costs one query. The
-        candidates are the ``per_subject`` newest-created articles of each topic and person,
-        read from the (topic, article) and (person, article) indexes alone; only those rows
-        are looked up and sorted. (Walking the newest articles of the language until
-        ``limit`` matched took 7-11 ms at 100,000 articles when the topics were rare.)
-        """
-        subjects = [
-            (TaggedArticle._meta.db_table, "content_object_id", "tag_id", tag.pk) for tag in article.tags.all()
-        ] + [
-            (Article.people.through._meta.db_table, "article_id", "person_id", person.pk)
-            for person in article.people.all()
-        ]
-        if not subjects:
-            return self.none()
-        parts = [
-            f"SELECT * FROM (SELECT {column} AS id FROM {table} WHERE {subject} = %s"
-            f" ORDER BY {column} DESC LIMIT {int(per_subject)}) AS s{number}"
-            for number, (table, column, subject, _pk) in enumerate(subjects)
-        ]
-        candidates = RawSQL(" UNION ALL ".join(parts), [pk for *_rest, pk in subjects])
-        return (
-            self.published()
-            .filter(language=article.language, pk__in=candidates)
-            .exclude(pk=article.pk)
-            .for_list()[:limit]
-        )
-
     def for_page(self):
         """The article page in one query: the article, its section and source, and its topics,
-        authors, people, countries, notes and published language versions as JSON arrays
-        (turned back into model instances by ``Article.attach_relations``). Each array is a
-        correlated subquery on an indexed column."""
+        authors, people, countries, notes, published language versions and related articles
+        (``_related_sql``) as JSON arrays, turned back into model instances by
+        ``Article.attach_relations``. Each array is a correlated subquery on indexed columns."""
         this = '"articles_article"."id"'
         root = f'COALESCE("articles_article"."translation_of_id", {this})'
         now = timezone.now()
@@ -283,13 +305,22 @@ class ArticleQuerySet(models.QuerySet):
             ),
             versions_json=_json_rows(
                 "articles_article v",
-                f"(v.translation_of_id = {root} OR v.id = {root}) AND v.status = 'published' "
-                "AND v.publish_at <= %s AND (v.expire_at IS NULL OR v.expire_at > %s)",
+                f"(v.translation_of_id = {root} OR v.id = {root}) AND {_published_sql('v')}",
                 (now, now),
                 pk="v.id",
                 slug="v.slug",
                 language="v.language",
                 title="v.title",
+            ),
+            related_json=_json_rows(
+                f"({_related_sql(this)}) a",
+                "true",
+                (now, now),
+                pk="a.id",
+                slug="a.slug",
+                language="a.language",
+                title="a.title",
+                publish_at="a.publish_at",
             ),
             views_counted=VIEWS_SQL,
         )
@@ -524,6 +555,7 @@ class Article(UniqueSlugMixin, models.Model):
         self.versions = [
             version for version in _instances(Article, self.versions_json, "language") if version.pk != self.pk
         ]
+        self.related = _instances(Article, self.related_json, "publish_at")[::-1]  # newest first
 
     @property
     def state(self) -> str:

@@ -269,7 +269,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = context["article"]
-        context["related"] = Article.objects.related_to(article)
+        context["related"] = article.related  # loaded with the article (for_page)
         context["translations"] = article.versions
         context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
         if not kwargs.get("preview"):
