@@ -12,12 +12,13 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from newsroom.addresses import slug_url
 from newsroom.html import sanitize_html
 from newsroom.images import DatedPath, SafeImageField
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
@@ -44,7 +45,7 @@ class Country(models.Model):
         return self.name_ru
 
     def get_absolute_url(self):
-        return reverse("articles:country", kwargs={"slug": self.slug})
+        return slug_url("articles:country", self.slug)
 
     @property
     def name(self) -> str:
@@ -73,7 +74,7 @@ class Section(UniqueSlugMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_url("articles:section", self.slug)
 
 
 class Person(UniqueSlugMixin, models.Model):
@@ -114,7 +115,7 @@ class Person(UniqueSlugMixin, models.Model):
         return f"{self.name}, {self.position}" if self.position else self.name
 
     def get_absolute_url(self):
-        return reverse("articles:person", kwargs={"slug": self.slug})
+        return slug_url("articles:person", self.slug)
 
 
 class Tag(TagBase):
@@ -133,7 +134,7 @@ class Tag(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return slug_url("articles:tag", self.slug)
 
     def slugify(self, tag, i=None):
         max_length = self._meta.get_field("slug").max_length
@@ -520,8 +521,7 @@ class Article(UniqueSlugMixin, models.Model):
 
     def get_absolute_url(self):
         # An article lives under its own language's prefix: /news/..., /kk/news/..., /en/news/...
-        with override(self.language):
-            return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug, language=self.language)
 
     @property
     def view_count(self) -> int:

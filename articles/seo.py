@@ -3,11 +3,11 @@ schema.org JSON-LD (NewsArticle on article pages, NewsMediaOrganization on the f
 
 import json
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from agencies.models import Agency
 from articles.models import Article
+from newsroom.addresses import slug_url
 
 OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_US"}
 # Inside <script>, "<", ">" and "&" are written as JSON escapes: the text can never close the tag.
@@ -63,7 +63,7 @@ def news_article_ld(article: Article, publisher: Agency | None, request) -> Safe
             {
                 "@type": "Person",
                 "name": author.name,
-                "url": absolute(request, reverse("articles:author", args=[author.slug])),
+                "url": absolute(request, slug_url("articles:author", author.slug)),
             }
             for author in article.authors.all()
         ],
