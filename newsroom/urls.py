@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from articles.feeds import AllArticlesFeed, atom
-from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles.sitemaps import SITEMAPS, NewsSitemap, article_sitemap
 from newsroom.pagecache import public_page
 from newsroom.views import healthz, readyz, robots_txt
 
@@ -25,6 +25,8 @@ urlpatterns = [
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
+    # Before the framework's view for the other sections: same address, written as text.
+    path("sitemap-articles.xml", public_page(article_sitemap), name="sitemap_articles"),
     path(
         "sitemap-<section>.xml",
         public_page(sitemap_views.sitemap),

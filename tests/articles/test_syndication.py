@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 
 from articles.models import Article, Correction
 from newsroom.pagecache import pages_changed
@@ -176,6 +177,58 @@ def test_article_sitemap_has_published_articles_with_significant_lastmod(client,
     }
     assert set(urls) == {"http://testserver/news/glavnaya/", "http://testserver/kk/news/audarma/"}
     assert urls["http://testserver/news/glavnaya/"] == "2026-11-22"
+
+
+def test_article_sitemap_says_what_djangos_sitemap_framework_would(client, publisher, rf):
+    # The articles file is written as text (articles.sitemaps.article_sitemap); the framework's
+    # own rendering of the same ArticleSitemap is the reference.
+    from django.contrib.sites.requests import RequestSite
+
+    from articles.sitemaps import ArticleSitemap
+
+    almaty_midnight = dt.datetime(2026, 11, 20, 18, 30, tzinfo=dt.UTC)  # 23:30 or 00:30 in Almaty
+    ArticleFactory(slug="pozdno", publish_at=almaty_midnight)
+    ArticleFactory(slug="rano", publish_at=almaty_midnight + dt.timedelta(hours=1))
+    updated = ArticleFactory(slug="obnovleno", language="en", publish_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    Article.objects.filter(pk=updated.pk).update(significant_update_at=almaty_midnight)
+    ArticleFactory(slug="qazaqsha", language="kk")
+    unpublished_variants()
+    response = client.get("/sitemap-articles.xml")
+    written = {
+        url.find("s:loc", SITEMAP_NS).text: url.find("s:lastmod", SITEMAP_NS).text
+        for url in ET.fromstring(response.content).findall("s:url", SITEMAP_NS)
+    }
+    framework = ArticleSitemap().get_urls(page=1, site=RequestSite(rf.get("/")), protocol="http")
+    assert written == {url["location"]: timezone.localtime(url["lastmod"]).date().isoformat() for url in framework}
+    assert len(written) == 4
+    assert written["http://testserver/news/pozdno/"] != written["http://testserver/news/rano/"]
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    assert response["Content-Type"] == "application/xml"
+    assert response["Last-Modified"] == http_date(Article.objects.get(slug="qazaqsha").publish_at.timestamp())
+
+
+def test_article_sitemap_files_are_ranges_of_ids(client, publisher, monkeypatch, django_assert_max_num_queries):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 3)
+    articles = [ArticleFactory(slug=f"statya-{n}") for n in range(7)]
+    Article.objects.filter(pk=articles[4].pk).update(status="draft")
+    articles[5].delete()
+    top = Article.objects.order_by("-pk").first().pk
+    locations = [loc.text for loc in xml(client, "/sitemap.xml").findall("s:sitemap/s:loc", SITEMAP_NS)]
+    files = [location for location in locations if "sitemap-articles" in location]
+    assert len(files) == -(-top // 3)
+    listed = []
+    for number in range(1, len(files) + 1):
+        with django_assert_max_num_queries(2):  # the highest id, the file's rows
+            root = xml(client, f"/sitemap-articles.xml?p={number}")
+        slugs = [loc.text.rsplit("/", 2)[1] for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+        ids = [Article.objects.get(slug=slug).pk for slug in slugs]
+        assert all((number - 1) * 3 < pk <= number * 3 for pk in ids)
+        listed += slugs
+    assert sorted(listed) == sorted(f"statya-{n}" for n in (0, 1, 2, 3, 6))
+    for bad in (len(files) + 1, 0, "abc"):
+        assert client.get(f"/sitemap-articles.xml?p={bad}").status_code == 404
 
 
 def test_lists_in_sitemaps_only_with_published_articles(client, publisher):
