@@ -32,12 +32,7 @@ class ArticleFeed(Feed):
         articles = Article.objects.published()
         if not self.all_languages:
             articles = articles.filter(language=get_language())
-        articles = self.narrow(articles, obj)
-        return (
-            articles.select_related("section")
-            .prefetch_related("tags", "authors", "corrections")
-            .order_by("-publish_at", "-pk")[:FEED_ITEMS]
-        )
+        return self.narrow(articles, obj).for_feed()[:FEED_ITEMS]
 
     def narrow(self, articles, obj):
         return articles
@@ -65,7 +60,7 @@ class ArticleFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        notes = [f"{note.get_kind_display()}: {note.text}" for note in item.corrections.all()]
+        notes = [f"{note.get_kind_display()}: {note.text}" for note in item.loaded("corrections")]
         return "\n\n".join([item.lead, *notes]) if notes else item.lead
 
     def item_link(self, item):
@@ -84,10 +79,10 @@ class ArticleFeed(Feed):
         return item.significant_update_at or item.publish_at
 
     def item_author_name(self, item):
-        return ", ".join(author.name for author in item.authors.all()) or None
+        return ", ".join(author.name for author in item.loaded("authors")) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.loaded("tags")]
 
     def item_enclosure_url(self, item):
         return self.request.build_absolute_uri(item.image.url) if item.image else None

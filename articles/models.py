@@ -225,6 +225,37 @@ def _related_sql(this: str) -> str:
 _PERSON_FIELDS = {"pk": "p.id", "name": "p.name", "slug": "p.slug", "position": "p.position"}
 
 
+def _relations_json(*names: str) -> dict[str, RawSQL]:
+    """``<name>_json`` annotations: the article's topics, authors, people, countries or notes as
+    a JSON array each (``_json_rows``), for ``for_page()`` and ``for_feed()``."""
+    this = '"articles_article"."id"'
+    person = ("articles_article_{} r JOIN articles_person p ON p.id = r.person_id", "r.article_id", _PERSON_FIELDS)
+    sources = {
+        "tags": (
+            "articles_taggedarticle r JOIN articles_tag t ON t.id = r.tag_id",
+            "r.content_object_id",
+            {"pk": "t.id", "name": "t.name", "slug": "t.slug"},
+        ),
+        "authors": (person[0].format("authors"), *person[1:]),
+        "people": (person[0].format("people"), *person[1:]),
+        "countries": (
+            "articles_article_countries r JOIN articles_country c ON c.id = r.country_id",
+            "r.article_id",
+            {"pk": "c.id", **{name: f"c.{name}" for name in ("code", "name_ru", "name_kk", "name_en", "slug")}},
+        ),
+        "corrections": (
+            "articles_correction n",
+            "n.article_id",
+            {"pk": "n.id", "kind": "n.kind", "text": "n.text", "created_at": "n.created_at"},
+        ),
+    }
+    annotations = {}
+    for name in names:
+        source, column, fields = sources[name]
+        annotations[f"{name}_json"] = _json_rows(source, f"{column} = {this}", **fields)
+    return annotations
+
+
 def _instances(model, rows: list[dict], order: str) -> list:
     """Unsaved-looking but complete model instances from JSON rows (values parsed by their fields)."""
     objects = []
@@ -273,37 +304,7 @@ class ArticleQuerySet(models.QuerySet):
         root = f'COALESCE("articles_article"."translation_of_id", {this})'
         now = timezone.now()
         return self.select_related("section", "source").annotate(
-            tags_json=_json_rows(
-                "articles_taggedarticle r JOIN articles_tag t ON t.id = r.tag_id",
-                f"r.content_object_id = {this}",
-                pk="t.id",
-                name="t.name",
-                slug="t.slug",
-            ),
-            authors_json=_json_rows(
-                "articles_article_authors r JOIN articles_person p ON p.id = r.person_id",
-                f"r.article_id = {this}",
-                **_PERSON_FIELDS,
-            ),
-            people_json=_json_rows(
-                "articles_article_people r JOIN articles_person p ON p.id = r.person_id",
-                f"r.article_id = {this}",
-                **_PERSON_FIELDS,
-            ),
-            countries_json=_json_rows(
-                "articles_article_countries r JOIN articles_country c ON c.id = r.country_id",
-                f"r.article_id = {this}",
-                pk="c.id",
-                **{name: f"c.{name}" for name in ("code", "name_ru", "name_kk", "name_en", "slug")},
-            ),
-            corrections_json=_json_rows(
-                "articles_correction n",
-                f"n.article_id = {this}",
-                pk="n.id",
-                kind="n.kind",
-                text="n.text",
-                created_at="n.created_at",
-            ),
+            **_relations_json("tags", "authors", "people", "countries", "corrections"),
             versions_json=_json_rows(
                 "articles_article v",
                 f"(v.translation_of_id = {root} OR v.id = {root}) AND {_published_sql('v')}",
@@ -324,6 +325,18 @@ class ArticleQuerySet(models.QuerySet):
                 publish_at="a.publish_at",
             ),
             views_counted=VIEWS_SQL,
+        )
+
+    def for_feed(self):
+        """What a feed item needs, in one query: no body; the topic and author names and the
+        notes as JSON arrays (``Article.feed_relations``). Prefetching them took half the time
+        of a 50-item feed: Django builds a related manager and a filtered queryset for every
+        article and relation."""
+        return (
+            self.select_related("section")
+            .defer("body")
+            .annotate(**_relations_json("tags", "authors", "corrections"))
+            .order_by("-publish_at", "-pk")
         )
 
     def with_view_counts(self):
@@ -535,20 +548,26 @@ class Article(UniqueSlugMixin, models.Model):
     def view_count(self, value: int) -> None:
         self.views_counted = value
 
+    def loaded(self, name: str) -> list:
+        """The relation ``name`` (tags, authors, people, countries, corrections) as model
+        instances in their usual order, from the ``<name>_json`` column of a ``for_page()`` or
+        ``for_feed()`` row."""
+        model, order = {
+            "tags": (Tag, "name"),
+            "authors": (Person, "name"),
+            "people": (Person, "name"),
+            "countries": (Country, "name_ru"),
+            "corrections": (Correction, "created_at"),
+        }[name]
+        return _instances(model, getattr(self, f"{name}_json"), order)
+
     def attach_relations(self) -> None:
         """Fill the relation caches from a ``for_page()`` row, as ``prefetch_related`` would:
         ``article.tags.all()`` and the others then run no query."""
-        relations = {
-            "tags": (Tag, self.tags_json, "name"),
-            "authors": (Person, self.authors_json, "name"),
-            "people": (Person, self.people_json, "name"),
-            "countries": (Country, self.countries_json, "name_ru"),
-            "corrections": (Correction, self.corrections_json, "created_at"),
-        }
         cache = getattr(self, "_prefetched_objects_cache", {})
-        for name, (model, rows, order) in relations.items():
+        for name in ("tags", "authors", "people", "countries", "corrections"):
             queryset = getattr(self, name).all()
-            queryset._result_cache = _instances(model, rows, order)
+            queryset._result_cache = self.loaded(name)
             queryset._prefetch_done = True
             cache[name] = queryset
         self._prefetched_objects_cache = cache

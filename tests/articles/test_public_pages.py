@@ -31,6 +31,9 @@ LIST_QUERIES = 4
 SUBJECT_LIST_QUERIES = LIST_QUERIES + 1
 # Search: the list's queries (the page carries the match count) + the highlighted snippets.
 SEARCH_QUERIES = LIST_QUERIES + 1
+# A feed: the next scheduled change, the publisher (its title), the items with their topics,
+# authors and notes (one query); a subject's feed + the subject.
+FEED_QUERIES = 3
 # Article: the next scheduled change, publisher, sections, promo blocks, then the article with
 # its section, source, topics, authors, people, countries, notes, language versions and
 # related articles (one query), and the view count.
@@ -397,6 +400,10 @@ def test_list_query_budgets(client, publisher, django_assert_max_num_queries, re
         country("KZ").get_absolute_url(): SUBJECT_LIST_QUERIES,
         reverse("articles:source", args=[publisher.slug]): SUBJECT_LIST_QUERIES,
         reverse("articles:search") + "?q=Лид": SEARCH_QUERIES,
+        "/feed.rss": FEED_QUERIES,
+        "/feeds/all.atom": FEED_QUERIES,
+        reverse("articles:tag_feed_rss", args=["obshchaya-tema"]): FEED_QUERIES + 1,
+        reverse("articles:author_feed_atom", args=[people[0].slug]): FEED_QUERIES + 1,
     }
     for url, budget in urls.items():
         with override("ru"), django_assert_max_num_queries(budget):
