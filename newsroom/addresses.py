@@ -27,6 +27,17 @@ def _around(viewname: str, language: str, prefix: str, urlconf: str | None) -> t
     return head, tail
 
 
+@functools.lru_cache(maxsize=64)
+def _reversed(viewname: str, language: str, prefix: str, urlconf: str | None) -> str:
+    with override(language):
+        return reverse(viewname, urlconf=urlconf)
+
+
+def view_url(viewname: str, *, language: str | None = None) -> str:
+    """``reverse(viewname)`` (a view without arguments: a front page) under ``language``."""
+    return _reversed(viewname, language or get_language(), get_script_prefix(), get_urlconf())
+
+
 def slug_url(viewname: str, slug: str, *, language: str | None = None) -> str:
     """``reverse(viewname, kwargs={"slug": slug})`` under ``language`` (default: the active one)."""
     head, tail = _around(viewname, language or get_language(), get_script_prefix(), get_urlconf())
@@ -37,3 +48,4 @@ def slug_url(viewname: str, slug: str, *, language: str | None = None) -> str:
 def _forget_addresses(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):  # tests' override_settings
         _around.cache_clear()
+        _reversed.cache_clear()

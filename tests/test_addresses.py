@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils.translation import override
 
-from newsroom.addresses import slug_url
+from newsroom.addresses import slug_url, view_url
 
 VIEWS = [
     "articles:detail",
@@ -49,3 +49,17 @@ def test_follows_a_changed_urlconf():
         with override_settings(ROOT_URLCONF="tests.urls_moved"):
             assert slug_url("articles:tag", "neft") == "/moved/topic/neft/"
         assert slug_url("articles:tag", "neft") == "/topic/neft/"
+
+
+@pytest.mark.parametrize("prefix", ["/", "/newsroom/"])
+def test_front_pages_are_the_same_as_reverse(prefix):
+    set_script_prefix(prefix)
+    try:
+        for code, _name in settings.LANGUAGES:
+            with override(code):
+                assert view_url("articles:list") == reverse("articles:list")
+                expected = reverse("articles:list")
+            assert view_url("articles:list", language=code) == expected
+    finally:
+        clear_script_prefix()
+        set_script_prefix("/")

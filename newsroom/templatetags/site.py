@@ -3,8 +3,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import get_language, get_language_info
 
+from newsroom.addresses import view_url
 from newsroom.images import THUMBNAIL_MAX_WIDTH, THUMBNAIL_RATIO, rendition_name, rendition_widths
 
 register = template.Library()
@@ -25,12 +26,10 @@ def language_links(context, translations=None, front_pages=False):
     versions = {article.language: article for article in translations or []}
     links = []
     for code, _name in settings.LANGUAGES:
-        if translations is not None and code != current:
-            if code in versions:
-                url = versions[code].get_absolute_url()
-            else:
-                with override(code):
-                    url = translate_url("/", code)
+        if code == current:
+            url = None  # shown as the current language, not linked
+        elif translations is not None:
+            url = versions[code].get_absolute_url() if code in versions else view_url("articles:list", language=code)
         else:
             url = translate_url(request.get_full_path(), code)
         links.append(
