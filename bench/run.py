@@ -22,6 +22,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -165,6 +166,10 @@ def main():
     paths_file = var / "article-paths.txt"
     paths_file.write_text("\n".join(found["articles"]) + "\n")
 
+    host, port = BIND.rsplit(":", 1)
+    with socket.socket() as probe:
+        if probe.connect_ex((host, int(port))) == 0:  # wrk would measure that server instead
+            sys.exit(f"something already listens on {BIND}: stop it first (an earlier gunicorn?)")
     server = subprocess.Popen(
         [GUNICORN, "-c", "gunicorn.conf.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -172,6 +177,8 @@ def main():
     workers = int(env.get("GUNICORN_WORKERS", "4"))
     try:
         for _ in range(100):
+            if server.poll() is not None:
+                sys.exit(f"gunicorn exited with status {server.returncode} before answering")
             try:
                 urllib.request.urlopen(f"http://{BIND}/healthz", timeout=1)
                 break
