@@ -329,7 +329,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_feed(self):
         """What a feed item needs, in one query: no body; the topic and author names and the
-        notes as JSON arrays (``Article.feed_relations``). Prefetching them took half the time
+        notes as JSON arrays (``Article.loaded``). Prefetching them took half the time
         of a 50-item feed: Django builds a related manager and a filtered queryset for every
         article and relation."""
         return (

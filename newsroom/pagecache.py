@@ -61,11 +61,6 @@ def new_epoch() -> None:
     cache.set(EPOCH_KEY, uuid.uuid4().hex, None)
 
 
-def epoch() -> str:
-    """The current epoch: a key that changes whenever readers' pages do (for other caches)."""
-    return cache.get(EPOCH_KEY) or ""
-
-
 def _epoch_or_new(found: str | None) -> str:
     """``found`` (the epoch just read), or a new epoch if there was none (an empty cache)."""
     if found is not None:
