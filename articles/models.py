@@ -229,15 +229,22 @@ def _relations_json(*names: str) -> dict[str, RawSQL]:
     """``<name>_json`` annotations: the article's topics, authors, people, countries or notes as
     a JSON array each (``_json_rows``), for ``for_page()`` and ``for_feed()``."""
     this = '"articles_article"."id"'
-    person = ("articles_article_{} r JOIN articles_person p ON p.id = r.person_id", "r.article_id", _PERSON_FIELDS)
     sources = {
         "tags": (
             "articles_taggedarticle r JOIN articles_tag t ON t.id = r.tag_id",
             "r.content_object_id",
             {"pk": "t.id", "name": "t.name", "slug": "t.slug"},
         ),
-        "authors": (person[0].format("authors"), *person[1:]),
-        "people": (person[0].format("people"), *person[1:]),
+        "authors": (
+            "articles_article_authors r JOIN articles_person p ON p.id = r.person_id",
+            "r.article_id",
+            _PERSON_FIELDS,
+        ),
+        "people": (
+            "articles_article_people r JOIN articles_person p ON p.id = r.person_id",
+            "r.article_id",
+            _PERSON_FIELDS,
+        ),
         "countries": (
             "articles_article_countries r JOIN articles_country c ON c.id = r.country_id",
             "r.article_id",
