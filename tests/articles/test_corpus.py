@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from articles.models import Article
 
@@ -23,3 +24,13 @@ def test_generate_corpus_writes_published_articles_with_their_links_and_tops_up_
     call_command("generate_corpus", articles=30, workers=1, stdout=io.StringIO())
     assert corpus.count() == 30
     assert Article.objects.create(title="После корпуса", slug="posle").pk > max(corpus.values_list("pk", flat=True))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="column compression is PostgreSQL's")
+def test_article_body_and_search_vector_are_compressed_with_lz4():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute "
+            "WHERE attrelid = 'articles_article'::regclass AND attname IN ('body', 'search_vector')"
+        )
+        assert dict(cursor.fetchall()) == {"body": "l", "search_vector": "l"}
