@@ -62,7 +62,7 @@ class TagAutocompleteWidget(forms.SelectMultiple):
                 "admin/js/jquery.init.js",
                 "admin/js/autocomplete.js",
             ),
-            css={"screen": (f"admin/js/vendor/select2/select2{extra}.css", "admin/css/autocomplete.css")},
+            css={"screen": (f"admin/css/vendor/select2/select2{extra}.css", "admin/css/autocomplete.css")},
         )
 
 

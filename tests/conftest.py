@@ -1,9 +1,48 @@
+"""Fixtures every test gets: production static files, an empty cache, a media folder per test,
+the default language, and a test database that other processes can open too."""
+
 import os
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test.utils import override_settings
 from django.utils import translation
+
+# What production serves static files with (settings.py picks it when DEBUG is off).
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory):
+    """The session's NEWSROOM_VAR_DIR: collected static files, and the SQLite test database."""
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_static(var_dir):
+    """Every test renders pages as production does: DEBUG off (pytest-django's default) and the
+    hashed, compressed manifest storage over a real ``collectstatic``. A template or widget that
+    names a static file Django cannot find then fails the test that renders it, instead of
+    failing only in production (where a missing manifest entry is a 500)."""
+    static_root = var_dir / "static"
+    with override_settings(
+        STATIC_ROOT=static_root,
+        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}},
+    ):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield static_root
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, var_dir):
+    """SQLite's test database is a file rather than pytest-django's in-memory default, so that
+    the browser tests' gunicorn (another process) opens the same database the test writes."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        suffix = os.environ.get("PYTEST_XDIST_WORKER", "")
+        database.setdefault("TEST", {})["NAME"] = str(var_dir / f"test{suffix}.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -413,9 +413,10 @@ def test_list_query_budgets(client, publisher, django_assert_max_num_queries, re
 
 
 def test_server_error_page_is_in_the_site_design(rf):
+    from django.templatetags.static import static
     from django.views.defaults import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     html = response.content.decode()
-    assert "Что-то пошло не так" in html and "css/site.css" in html
+    assert "Что-то пошло не так" in html and f'href="{static("css/site.css")}"' in html

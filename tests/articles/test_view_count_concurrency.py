@@ -15,7 +15,7 @@ PARALLEL = 40
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="concurrent writers need a server database; the SQLite test database is one shared in-memory connection",
+    reason="500 concurrent writers need a server database (SQLite takes one writer at a time)",
 )
 @pytest.mark.django_db(transaction=True)
 def test_500_concurrent_readers_raise_the_count_by_exactly_500(live_server):

@@ -1,4 +1,6 @@
-"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+"""Browser tests: Debian's Chromium driven by Playwright against the site as production runs
+it: gunicorn, DEBUG off, a strong secret key, the collected and hashed static files served by
+WhiteNoise (tests/conftest.py collects them), on the test database.
 
 Skipped only when Chromium is missing AND the CI variable is unset; in CI they always run.
 Never run `playwright install`: the browser is Debian's (/usr/bin/chromium).
@@ -6,10 +8,21 @@ Never run `playwright install`: the browser is Debian's (/usr/bin/chromium).
 
 import io
 import os
+import secrets
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connection
+
+from tests.conftest import subprocess_env
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -91,8 +104,77 @@ def demo_site(transactional_db):
     call_command("load_demo", stdout=io.StringIO())
 
 
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/admin/login/")
+@dataclass
+class SiteServer:
+    url: str
+    process: subprocess.Popen
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for the server process."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def site_server(transactional_db, var_dir, settings):
+    """gunicorn with the production settings (DEBUG=0, manifest static files), one worker, on
+    the test database; started for each test, so no page cache outlives the test's data."""
+    port = free_port()
+    env = subprocess_env(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=database_url(),
+        NEWSROOM_VAR_DIR=str(var_dir),  # STATIC_ROOT: the session's collectstatic output
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+        REQUEST_LOG_LEVEL="WARNING",
+        GUNICORN_LOGLEVEL="warning",
+    )
+    env.pop("REDIS_URL", None)  # one worker's in-process cache: nothing shared with other tests
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.e2e.wsgi:application"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                break
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("gunicorn did not answer within 30 s")
+            time.sleep(0.1)
+    yield SiteServer(url=url, process=process)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def log_in(page, server, username, password):
+    page.goto(f"{server.url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")

@@ -8,9 +8,9 @@ from tests.e2e.conftest import log_in, screenshot
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_journalist_writes_an_article_with_a_kazakh_headline_and_new_topic(page, live_server, demo_site):
-    log_in(page, live_server, "journalist", "journalist-demo-pass")
-    page.goto(f"{live_server.url}/admin/articles/article/add/")
+def test_journalist_writes_an_article_with_a_kazakh_headline_and_new_topic(page, site_server, demo_site):
+    log_in(page, site_server, "journalist", "journalist-demo-pass")
+    page.goto(f"{site_server.url}/admin/articles/article/add/")
 
     page.fill("#id_title", "Қазақстан мен Әзірбайжан ынтымақтастығы")
     # The slug is filled as one types, with the server's spelling of every Kazakh letter.

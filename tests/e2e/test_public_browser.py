@@ -32,9 +32,9 @@ def phone(browser):
     yield from open_page(browser, viewport={"width": 375, "height": 800}, device_scale_factor=2)
 
 
-def test_reader_reads_follows_links_searches_and_switches_to_kazakh(phone, live_server, demo_site):
+def test_reader_reads_follows_links_searches_and_switches_to_kazakh(phone, site_server, demo_site):
     page = phone
-    page.goto(live_server.url + "/")
+    page.goto(site_server.url + "/")
     assert "Свидетельство о постановке на учёт СМИ № 10484-АА" in page.locator("footer").inner_text()
     check_page(page, "front-page-phone")
 
@@ -67,8 +67,8 @@ def test_reader_reads_follows_links_searches_and_switches_to_kazakh(phone, live_
     check_page(page, "search-phone")
 
     page.click(".languages >> text=Қазақ")
-    assert page.url.startswith(live_server.url + "/kk/")
-    page.goto(live_server.url + "/kk/")
+    assert page.url.startswith(site_server.url + "/kk/")
+    page.goto(site_server.url + "/kk/")
     assert page.locator("html").get_attribute("lang") == "kk"
     assert page.locator(".teaser h2", has_text="Алматыда жаңа кітапхана ашылды").count() == 1
     assert page.locator(".teaser h2", has_text="Министр культуры").count() == 0
@@ -80,9 +80,9 @@ def test_reader_reads_follows_links_searches_and_switches_to_kazakh(phone, live_
     check_page(page, "article-kazakh-phone")
 
 
-def test_english_version_links_back_to_the_russian_original(phone, live_server, demo_site):
+def test_english_version_links_back_to_the_russian_original(phone, site_server, demo_site):
     page = phone
-    page.goto(live_server.url + "/en/")
+    page.goto(site_server.url + "/en/")
     page.click("text=Kazakhstan and Azerbaijan agree to expand cultural exchange")
     alternates = page.locator('link[rel=alternate][hreflang="ru"]')
     assert alternates.count() == 1
@@ -90,10 +90,10 @@ def test_english_version_links_back_to_the_russian_original(phone, live_server, 
     assert page.locator("h1").inner_text() == "Министр культуры и спорта встретился с послом Азербайджана"
 
 
-def test_phone_loads_the_640_wide_webp_rendition_of_the_lead_image(browser, live_server, demo_site):
+def test_phone_loads_the_640_wide_webp_rendition_of_the_lead_image(browser, site_server, demo_site):
     context = browser.new_context(locale="ru-RU", viewport={"width": 375, "height": 800}, device_scale_factor=1)
     page = context.new_page()
-    page.goto(live_server.url + "/")
+    page.goto(site_server.url + "/")
     page.click("text=Министр культуры и спорта встретился с послом Азербайджана")
     image = page.locator(".lead-image img")
     image.wait_for()
@@ -104,7 +104,7 @@ def test_phone_loads_the_640_wide_webp_rendition_of_the_lead_image(browser, live
     assert page.evaluate("url => fetch(url).then(r => r.headers.get('content-type'))", current) == "image/webp"
     box = image.bounding_box()
     assert box["width"] <= 375 and abs(box["width"] / box["height"] - 1200 / 675) < 0.02  # no distortion
-    page.goto(live_server.url + "/")
+    page.goto(site_server.url + "/")
     thumbnail = page.locator(".teaser img").first.evaluate("img => img.currentSrc")
     assert thumbnail.rsplit("-", 1)[-1] == "t320.webp", thumbnail  # 96 css px: the smallest 3:2 crop
     context.close()

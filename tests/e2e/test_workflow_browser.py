@@ -16,12 +16,12 @@ from tests.e2e.conftest import log_in, screenshot, watch_csp
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_journalist_submits_editor_schedules_reader_sees_it_on_time(browser, live_server, demo_site):
+def test_journalist_submits_editor_schedules_reader_sees_it_on_time(browser, site_server, demo_site):
     journalist = browser.new_context(locale="ru-RU")
     page = journalist.new_page()
     violations = watch_csp(page)
-    log_in(page, live_server, "journalist", "journalist-demo-pass")
-    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    log_in(page, site_server, "journalist", "journalist-demo-pass")
+    page.goto(f"{site_server.url}/admin/articles/article/add/")
     page.fill("#id_title", "Жаңалық: в Туркестане открылся музей каллиграфии")
     page.fill("#id_lead", "Экспозиция собрана из частных коллекций, передает DKNews.kz")
     page.select_option("#id_status", "review")
@@ -35,8 +35,8 @@ def test_journalist_submits_editor_schedules_reader_sees_it_on_time(browser, liv
     editor = browser.new_context(locale="ru-RU")
     page = editor.new_page()
     violations += watch_csp(page)
-    log_in(page, live_server, "editor", "editor-demo-pass")
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    log_in(page, site_server, "editor", "editor-demo-pass")
+    page.goto(f"{site_server.url}/admin/articles/article/{article.pk}/change/")
     publish_at = timezone.localtime() + dt.timedelta(seconds=6)
     page.select_option("#id_status", "published")
     page.fill("#id_publish_at_0", publish_at.strftime("%d.%m.%Y"))
@@ -50,7 +50,7 @@ def test_journalist_submits_editor_schedules_reader_sees_it_on_time(browser, liv
 
     reader = browser.new_context(locale="ru-RU")
     page = reader.new_page()
-    url = f"{live_server.url}/news/{Article.objects.get(pk=article.pk).slug}/"
+    url = f"{site_server.url}/news/{Article.objects.get(pk=article.pk).slug}/"
     assert page.goto(url).status == 404
     assert "музей каллиграфии" not in page.content()
 
