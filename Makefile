@@ -87,7 +87,7 @@ bench: setup
 	bench/run.sh $(ARGS)
 
 messages: setup
-	$(BIN)/python manage.py makemessages --locale ru --locale kk --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale ru --locale kk --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

@@ -2,12 +2,23 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, PromoBlock
-from newsroom.admin import ForgetsCachedReadsMixin
+from newsroom.admin import AdminNames, AdminNamesMixin, ForgetsCachedReadsMixin
 from newsroom.widgets import SlugAdminMixin
 
 
 @admin.register(Agency)
-class AgencyAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+class AgencyAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+    names = AdminNames(
+        add=_("Add agency"),
+        change=_("Change agency"),
+        view=_("View agency"),
+        select=_("Select agency to change"),
+        select_view=_("Select agency to view"),
+        choose=_("Select agency"),
+        added=_("The agency “{obj}” was added."),
+        changed=_("The agency “{obj}” was changed."),
+        deleted=_("The agency “{obj}” was deleted."),
+    )
     list_display = ["short_name", "name", "domain", "is_publisher", "registration_number"]
     list_filter = ["is_publisher"]
     search_fields = ["name", "short_name", "domain"]
@@ -21,7 +32,18 @@ class AgencyAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PromoBlock)
-class PromoBlockAdmin(ForgetsCachedReadsMixin, admin.ModelAdmin):
+class PromoBlockAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, admin.ModelAdmin):
+    names = AdminNames(
+        add=_("Add promo block"),
+        change=_("Change promo block"),
+        view=_("View promo block"),
+        select=_("Select promo block to change"),
+        select_view=_("Select promo block to view"),
+        choose=_("Select promo block"),
+        added=_("The promo block “{obj}” was added."),
+        changed=_("The promo block “{obj}” was changed."),
+        deleted=_("The promo block “{obj}” was deleted."),
+    )
     list_display = ["title", "url", "is_active", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["is_active"]

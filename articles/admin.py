@@ -31,7 +31,7 @@ from articles.services import (
     user_can_publish,
     user_can_share,
 )
-from newsroom.admin import ForgetsCachedReadsMixin
+from newsroom.admin import AdminNames, AdminNamesMixin, ForgetsCachedReadsMixin
 from newsroom.widgets import SlugAdminMixin
 
 TAG_SUGGESTIONS_PER_PAGE = 20
@@ -112,7 +112,18 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+    names = AdminNames(
+        add=_("Add article"),
+        change=_("Change article"),
+        view=_("View article"),
+        select=_("Select article to change"),
+        select_view=_("Select article to view"),
+        choose=_("Select article"),
+        added=_("The article “{obj}” was added."),
+        changed=_("The article “{obj}” was changed."),
+        deleted=_("The article “{obj}” was deleted."),
+    )
     form = ArticleAdminForm
     list_display = ["title", "state_badge", "publish_time", "section", "author_names", "views"]
     list_select_related = ["section"]
@@ -453,7 +464,18 @@ class ArticleAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+class SectionAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+    names = AdminNames(
+        add=_("Add section"),
+        change=_("Change section"),
+        view=_("View section"),
+        select=_("Select section to change"),
+        select_view=_("Select section to view"),
+        choose=_("Select section"),
+        added=_("The section “{obj}” was added."),
+        changed=_("The section “{obj}” was changed."),
+        deleted=_("The section “{obj}” was deleted."),
+    )
     list_display = ["name", "slug", "position", "article_count"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -467,7 +489,18 @@ class SectionAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+class PersonAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+    names = AdminNames(
+        add=_("Add person"),
+        change=_("Change person"),
+        view=_("View person"),
+        select=_("Select person to change"),
+        select_view=_("Select person to view"),
+        choose=_("Select person"),
+        added=_("The person “{obj}” was added."),
+        changed=_("The person “{obj}” was changed."),
+        deleted=_("The person “{obj}” was deleted."),
+    )
     list_display = ["name", "position", "organisation", "country", "user"]
     list_select_related = ["country", "user"]
     list_filter = [("user", admin.EmptyFieldListFilter)]
@@ -481,7 +514,18 @@ class PersonAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(ForgetsCachedReadsMixin, admin.ModelAdmin):
+class CountryAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, admin.ModelAdmin):
+    names = AdminNames(
+        add=_("Add country"),
+        change=_("Change country"),
+        view=_("View country"),
+        select=_("Select country to change"),
+        select_view=_("Select country to view"),
+        choose=_("Select country"),
+        added=_("The country “{obj}” was added."),
+        changed=_("The country “{obj}” was changed."),
+        deleted=_("The country “{obj}” was deleted."),
+    )
     list_display = ["name_ru", "name_kk", "name_en", "code"]
     search_fields = ["name_ru", "name_kk", "name_en", "code"]
 
@@ -493,7 +537,18 @@ class CountryAdmin(ForgetsCachedReadsMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+class TagAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+    names = AdminNames(
+        add=_("Add topic"),
+        change=_("Change topic"),
+        view=_("View topic"),
+        select=_("Select topic to change"),
+        select_view=_("Select topic to view"),
+        choose=_("Select topic"),
+        added=_("The topic “{obj}” was added."),
+        changed=_("The topic “{obj}” was changed."),
+        deleted=_("The topic “{obj}” was deleted."),
+    )
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     fields = ["name", "slug", "description"]

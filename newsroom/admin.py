@@ -1,4 +1,19 @@
-"""Admin helpers shared by the apps (this module registers no models)."""
+"""Admin helpers shared by the apps: forgetting cached pages after edits, and the sentences the
+admin builds around a model's name («Добавить статью», not «Добавить статья»), also for the
+accounts and login records of the third-party apps, whose admins this module re-registers."""
+
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.pagecache import pages_changed
 
@@ -26,3 +41,178 @@ class ForgetsCachedReadsMixin:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         self.changed()
+
+
+@dataclass(frozen=True)
+class AdminNames:
+    """The admin's sentences about one model, each a whole translatable sentence.
+
+    Django builds them from the model's name («Add %s» + «статья»), which in Russian gives
+    «Добавить статья» and «статья … был успешно добавлен»: the name needs the accusative case
+    and the verb its gender. Whole sentences let each language say it its own way: «Добавить
+    статью», «Статья «…» добавлена», «Мақаланы өзгерту». Messages take ``{obj}``.
+    """
+
+    add: Promise  # the add button and page: «Добавить статью»
+    change: Promise  # «Изменить статью»
+    view: Promise  # «Просмотреть статью»
+    select: Promise  # the list: «Выберите статью для изменения»
+    select_view: Promise  # the list for who may only view: «Выберите статью для просмотра»
+    choose: Promise  # the list in a pop-up that picks one: «Выберите статью»
+    added: Promise  # «Статья «{obj}» добавлена.»
+    changed: Promise  # «Статья «{obj}» изменена.»
+    deleted: Promise  # «Статья «{obj}» удалена.»
+
+
+class AdminNamesMixin:
+    """Use ``names`` (an ``AdminNames``) for the page titles, the add button and the messages
+    after adding, changing and deleting, instead of Django's sentences around the model's name."""
+
+    names: AdminNames | None = None
+
+    def changelist_view(self, request, extra_context=None):
+        if self.names is not None:
+            if IS_POPUP_VAR in request.GET:
+                title = self.names.choose
+            elif self.has_change_permission(request):
+                title = self.names.select
+            else:
+                title = self.names.select_view
+            extra_context = {"title": title, "add_label": self.names.add, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if self.names is not None:
+            if add:
+                context["title"] = self.names.add
+            elif self.has_change_permission(request, obj):
+                context["title"] = self.names.change
+            else:
+                context["title"] = self.names.view
+            context["add_label"] = self.names.add
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        request._admin_names_event = ("added", obj)
+        try:
+            return super().response_add(request, obj, post_url_continue)
+        finally:
+            del request._admin_names_event
+
+    def response_change(self, request, obj):
+        request._admin_names_event = ("changed", obj)
+        try:
+            return super().response_change(request, obj)
+        finally:
+            del request._admin_names_event
+
+    def response_delete(self, request, obj_display, obj_id):
+        request._admin_names_event = ("deleted", obj_display)
+        try:
+            return super().response_delete(request, obj_display, obj_id)
+        finally:
+            del request._admin_names_event
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        event = getattr(request, "_admin_names_event", None)
+        if self.names is not None and event is not None and level == messages.SUCCESS:
+            message = self._names_message(request, *event)
+        return super().message_user(request, message, level, extra_tags, fail_silently)
+
+    def _names_message(self, request, event: str, obj):
+        """The success message of ``event`` (added, changed, deleted), with Django's follow-ups."""
+        if event == "deleted":
+            return format_html(str(self.names.deleted), obj=obj)
+        display = str(obj)
+        if self.has_change_permission(request, obj):
+            opts = self.opts
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            display = format_html('<a href="{}">{}</a>', url, display)
+        message = format_html(str(getattr(self.names, event)), obj=display)
+        if "_continue" in request.POST and self.has_change_permission(request, obj):
+            message = format_html("{} {}", message, gettext("You may edit it again below."))
+        elif "_addanother" in request.POST:
+            message = format_html("{} {}", message, gettext("You can add another one below."))
+        return message
+
+
+# -- The third-party models the admin shows (accounts, login records), with their sentences --
+
+
+def _renamed(model, names: AdminNames) -> None:
+    """Re-register ``model``'s admin as a subclass that speaks in ``names``."""
+    model_admin = admin.site._registry[model]
+    admin.site.unregister(model)
+    admin.site.register(model, type(type(model_admin).__name__, (AdminNamesMixin, type(model_admin)), {"names": names}))
+
+
+_renamed(
+    get_user_model(),
+    AdminNames(
+        add=_("Add user"),
+        change=_("Change user"),
+        view=_("View user"),
+        select=_("Select user to change"),
+        select_view=_("Select user to view"),
+        choose=_("Select user"),
+        added=_("The user “{obj}” was added."),
+        changed=_("The user “{obj}” was changed."),
+        deleted=_("The user “{obj}” was deleted."),
+    ),
+)
+_renamed(
+    Group,
+    AdminNames(
+        add=_("Add group"),
+        change=_("Change group"),
+        view=_("View group"),
+        select=_("Select group to change"),
+        select_view=_("Select group to view"),
+        choose=_("Select group"),
+        added=_("The group “{obj}” was added."),
+        changed=_("The group “{obj}” was changed."),
+        deleted=_("The group “{obj}” was deleted."),
+    ),
+)
+_renamed(
+    AccessAttempt,
+    AdminNames(
+        add=_("Add login attempt"),
+        change=_("Change login attempt"),
+        view=_("View login attempt"),
+        select=_("Select login attempt to change"),
+        select_view=_("Select login attempt to view"),
+        choose=_("Select login attempt"),
+        added=_("The login attempt “{obj}” was added."),
+        changed=_("The login attempt “{obj}” was changed."),
+        deleted=_("The login attempt “{obj}” was deleted."),
+    ),
+)
+_renamed(
+    AccessLog,
+    AdminNames(
+        add=_("Add login record"),
+        change=_("Change login record"),
+        view=_("View login record"),
+        select=_("Select login record to change"),
+        select_view=_("Select login record to view"),
+        choose=_("Select login record"),
+        added=_("The login record “{obj}” was added."),
+        changed=_("The login record “{obj}” was changed."),
+        deleted=_("The login record “{obj}” was deleted."),
+    ),
+)
+_renamed(
+    AccessFailureLog,
+    AdminNames(
+        add=_("Add failed login"),
+        change=_("Change failed login"),
+        view=_("View failed login"),
+        select=_("Select failed login to change"),
+        select_view=_("Select failed login to view"),
+        choose=_("Select failed login"),
+        added=_("The failed login “{obj}” was added."),
+        changed=_("The failed login “{obj}” was changed."),
+        deleted=_("The failed login “{obj}” was deleted."),
+    ),
+)

@@ -65,9 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
-    "newsroom",
     "simple_history",
     "axes",
+    # After the third-party apps: newsroom/admin.py re-registers their admins (auth, axes).
+    "newsroom",
     "agencies",
     "articles",
 ]

@@ -187,3 +187,37 @@ def test_tag_autocomplete_is_closed_to_anonymous_visitors(client):
     response = client.get(reverse("admin:articles_article_tag_names"), {"term": "эко"})
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_russian_admin_names_an_article_in_the_right_case(superuser_client):
+    changelist = superuser_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Выберите статью для изменения" in changelist and "Добавить статью" in changelist
+    add = superuser_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "<title>Добавить статью" in add and '<li aria-current="page">Добавить статью</li>' in add
+    assert "Добавить статья" not in changelist + add
+
+    response = superuser_client.post(
+        reverse("admin:articles_article_add"), article_form(title="Новость дня"), follow=True
+    )
+    message = [str(m) for m in response.context["messages"]]
+    article = Article.objects.get(title="Новость дня")
+    assert message == [f'Статья «<a href="/admin/articles/article/{article.pk}/change/">Новость дня</a>» добавлена.']
+    change = superuser_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "<title>Новость дня | Изменить статью |" in change
+    people = superuser_client.get(reverse("admin:articles_person_changelist")).content.decode()
+    assert "Выберите персону для изменения" in people and "Добавить персону" in people
+
+
+@pytest.mark.parametrize("model", list(site._registry), ids=lambda m: m._meta.label)
+def test_every_admin_model_is_named_in_whole_sentences(superuser_client, model):
+    """No «Добавить персона» or «Выберите группа для изменения»: each model has its sentences."""
+    from django.utils import translation
+
+    names = site._registry[model].names
+    assert names is not None, f"{model._meta.label} has no AdminNames"
+    opts = model._meta
+    html = superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).content.decode()
+    assert str(names.select) in html or str(names.select_view) in html
+    with translation.override("kk"):
+        assert not str(names.add).startswith("Add "), "the Kazakh catalogue lacks the sentences"
+        assert "«{obj}»" in str(names.added)
