@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.images import DatedPath, SafeImageField
 from newsroom.slugs import UniqueSlugMixin
+from photos.images import DatedPath, SafeImageField
 
 
 class AgencyQuerySet(models.QuerySet):

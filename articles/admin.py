@@ -18,7 +18,6 @@ from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
 from articles.models import Article, Correction, Country, Person, PreviewLink, Section, Tag
 from articles.services import (
     article_check_edit,
-    article_make_renditions,
     article_note_significant_update,
     article_publish,
     article_restore_revision,
@@ -191,10 +190,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
                     },
                 },
             ),
-            (
-                _("Lead image"),
-                {"fields": ["image", "image_alt", "image_caption", "image_credit", ("image_focal_x", "image_focal_y")]},
-            ),
+            (_("Lead photo"), {"fields": ["photo", "photo_caption"]}),
             (
                 _("Record"),
                 {
@@ -246,8 +242,6 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
         if form.cleaned_data.get("significant_update"):
             obj.significant_update_at = timezone.now()
         super().save_model(request, obj, form, change)
-        if {"image", "image_focal_x", "image_focal_y"} & set(form.changed_data):
-            article_make_renditions(article=obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:

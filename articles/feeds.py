@@ -85,20 +85,20 @@ class ArticleFeed(Feed):
         return [tag.name for tag in item.loaded("tags")]
 
     def item_enclosure_url(self, item):
-        return self.request.build_absolute_uri(item.image.url) if item.image else None
+        return self.request.build_absolute_uri(item.photo.image.url) if item.photo else None
 
     def item_enclosure_length(self, item):
-        if not item.image:
+        if not item.photo:
             return None
         try:
-            return item.image.size
+            return item.photo.image.size
         except OSError:
             return 0  # the file is missing from storage; RSS allows 0 for an unknown length
 
     def item_enclosure_mime_type(self, item):
-        if not item.image:
+        if not item.photo:
             return None
-        extension = item.image.name.rsplit(".", 1)[-1].lower()
+        extension = item.photo.image.name.rsplit(".", 1)[-1].lower()
         return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
             extension, "application/octet-stream"
         )

@@ -125,8 +125,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "title", "slug", "lead", "body", "language", "section", "tags", "people", "countries", "source",
-            "authors", "image", "image_alt", "image_caption", "image_credit", "image_focal_x", "image_focal_y",
-            "status", "publish_at", "expire_at",
+            "authors", "photo", "photo_caption", "status", "publish_at", "expire_at",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

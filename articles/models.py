@@ -6,7 +6,6 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -18,10 +17,12 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.body import body_photo_ids
 from newsroom.addresses import slug_url
 from newsroom.html import sanitize_html
-from newsroom.images import DatedPath, SafeImageField
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
+from photos.images import DatedPath, SafeImageField
+from photos.models import Photo
 
 
 class Country(models.Model):
@@ -255,6 +256,14 @@ def _relations_json(*names: str) -> dict[str, RawSQL]:
             "n.article_id",
             {"pk": "n.id", "kind": "n.kind", "text": "n.text", "created_at": "n.created_at"},
         ),
+        "body_photos": (
+            "articles_articlebodyphoto r JOIN photos_photo f ON f.id = r.photo_id",
+            "r.article_id",
+            {
+                "pk": "f.id",
+                **{name: f"f.{name}" for name in ("image", "width", "height", "alt_text", "caption", "credit")},
+            },
+        ),
     }
     annotations = {}
     for name in names:
@@ -300,18 +309,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a list of teasers needs: no body, the section joined, newest first."""
-        return self.select_related("section").defer("body").order_by("-publish_at", "-pk")
+        return self.select_related("section", "photo").defer("body").order_by("-publish_at", "-pk")
 
     def for_page(self):
-        """The article page in one query: the article, its section and source, and its topics,
-        authors, people, countries, notes, published language versions and related articles
+        """The article page in one query: the article, its section, source and lead photo, and
+        its topics, authors, people, countries, notes, the photos its body shows, published
+        language versions and related articles
         (``_related_sql``) as JSON arrays, turned back into model instances by
         ``Article.attach_relations``. Each array is a correlated subquery on indexed columns."""
         this = '"articles_article"."id"'
         root = f'COALESCE("articles_article"."translation_of_id", {this})'
         now = timezone.now()
-        return self.select_related("section", "source").annotate(
-            **_relations_json("tags", "authors", "people", "countries", "corrections"),
+        return self.select_related("section", "source", "photo").annotate(
+            **_relations_json("tags", "authors", "people", "countries", "corrections", "body_photos"),
             versions_json=_json_rows(
                 "articles_article v",
                 f"(v.translation_of_id = {root} OR v.id = {root}) AND {_published_sql('v')}",
@@ -340,7 +350,7 @@ class ArticleQuerySet(models.QuerySet):
         of a 50-item feed: Django builds a related manager and a filtered queryset for every
         article and relation."""
         return (
-            self.select_related("section")
+            self.select_related("section", "photo")
             .defer("body")
             .annotate(**_relations_json("tags", "authors", "corrections"))
             .order_by("-publish_at", "-pk")
@@ -411,34 +421,20 @@ class Article(UniqueSlugMixin, models.Model):
         related_name="translations",
         help_text=_("The original article this one translates; readers get links between the language versions."),
     )
-    image = SafeImageField(
-        _("lead image"),
-        upload_to=DatedPath("articles"),
+    photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("photo"),
+        null=True,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        help_text=_("JPEG, PNG, WebP or AVIF. Location data is removed; smaller copies are made for phones."),
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text=_("The lead photo: pick one from the library or upload a new one with «+»."),
     )
-    image_alt = models.CharField(
-        _("image description (alt text)"),
+    photo_caption = models.CharField(
+        _("caption for this article"),
         max_length=300,
         blank=True,
-        help_text=_("What the image shows, for readers who cannot see it. Required with an image."),
-    )
-    image_focal_x = models.PositiveSmallIntegerField(
-        _("focal point: from the left, 0–100"),
-        default=50,
-        validators=[MaxValueValidator(100)],
-        help_text=_("Thumbnails are cropped around this point."),
-    )
-    image_focal_y = models.PositiveSmallIntegerField(
-        _("focal point: from the top, 0–100"), default=50, validators=[MaxValueValidator(100)]
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
-    image_credit = models.CharField(
-        _("image credit"), max_length=200, blank=True, help_text=_("e.g. Фото: пресс-служба министерства")
+        help_text=_("Leave empty to use the photo's own caption."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     publish_at = models.DateTimeField(
@@ -527,21 +523,36 @@ class Article(UniqueSlugMixin, models.Model):
     def save(self, *args, **kwargs):
         self.title = self.title.strip()
         self.body = sanitize_html(self.body)
-        if self._state.adding:
-            return super().save(*args, **kwargs)
-        # A copy loaded at version N may only be saved while the row is still at N: otherwise
-        # someone else saved in between and this save would silently overwrite their work.
+        adding = self._state.adding
         with transaction.atomic(using=kwargs.get("using")):
-            expected = self.version
-            bumped = type(self)._base_manager.filter(pk=self.pk, version=expected).update(version=expected + 1)
-            if not bumped:
-                raise EditConflict(self)
-            self.version = expected + 1
-            return super().save(*args, **kwargs)
+            if not adding:
+                # A copy loaded at version N may only be saved while the row is still at N:
+                # otherwise someone else saved in between and this save would silently overwrite
+                # their work.
+                expected = self.version
+                bumped = type(self)._base_manager.filter(pk=self.pk, version=expected).update(version=expected + 1)
+                if not bumped:
+                    raise EditConflict(self)
+                self.version = expected + 1
+            super().save(*args, **kwargs)
+            if kwargs.get("update_fields") is None or "body" in kwargs["update_fields"]:
+                self._link_body_photos(adding=adding)
 
     def get_absolute_url(self):
         # An article lives under its own language's prefix: /news/..., /kk/news/..., /en/news/...
         return slug_url("articles:detail", self.slug, language=self.language)
+
+    def _link_body_photos(self, *, adding: bool) -> None:
+        """Keep ``ArticleBodyPhoto`` in step with the figures in the body: the article page loads
+        their photos in its one query, and a photo a body shows cannot be deleted. A figure
+        naming a photo that does not exist gets no link (the page leaves that figure out)."""
+        wanted = set(body_photo_ids(self.body))
+        linked = set() if adding else set(self.body_photo_links.values_list("photo_id", flat=True))
+        if wanted - linked:
+            existing = Photo.objects.filter(pk__in=wanted - linked).values_list("pk", flat=True)
+            ArticleBodyPhoto.objects.bulk_create([ArticleBodyPhoto(article=self, photo_id=pk) for pk in existing])
+        if linked - wanted:
+            self.body_photo_links.filter(photo_id__in=linked - wanted).delete()
 
     @property
     def view_count(self) -> int:
@@ -565,6 +576,7 @@ class Article(UniqueSlugMixin, models.Model):
             "people": (Person, "name"),
             "countries": (Country, "name_ru"),
             "corrections": (Correction, "created_at"),
+            "body_photos": (Photo, "pk"),
         }[name]
         return _instances(model, getattr(self, f"{name}_json"), order)
 
@@ -582,6 +594,14 @@ class Article(UniqueSlugMixin, models.Model):
             version for version in _instances(Article, self.versions_json, "language") if version.pk != self.pk
         ]
         self.related = _instances(Article, self.related_json, "publish_at")[::-1]  # newest first
+        self.body_photos = {photo.pk: photo for photo in self.loaded("body_photos")}
+
+    @property
+    def lead_photo_caption(self) -> str:
+        """The lead photo's caption as this article shows it: its own, else the photo's."""
+        if self.photo_id is None:
+            return ""
+        return self.photo_caption or self.photo.caption
 
     @property
     def state(self) -> str:
@@ -597,8 +617,6 @@ class Article(UniqueSlugMixin, models.Model):
 
     def clean(self):
         super().clean()
-        if self.image and not self.image_alt.strip():
-            raise ValidationError({"image_alt": _("Describe the image for readers who cannot see it.")})
         if self.title and not self.title.strip():
             raise ValidationError({"title": _("The headline cannot be blank.")})
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
@@ -654,6 +672,24 @@ class PreviewLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ArticleBodyPhoto(models.Model):
+    """A library photo shown in an article's body (a figure in the editor). Kept by
+    ``Article.save``; protects the photo from deletion while the body shows it."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="body_photo_links"
+    )
+    photo = models.ForeignKey(Photo, verbose_name=_("photo"), on_delete=models.PROTECT, related_name="body_uses")
+
+    class Meta:
+        verbose_name = _("photo in an article's text")
+        verbose_name_plural = _("photos in articles' texts")
+        constraints = [models.UniqueConstraint(fields=["article", "photo"], name="articles_bodyphoto_unique")]
+
+    def __str__(self):
+        return str(self.article)
 
 
 class ArticleViews(models.Model):

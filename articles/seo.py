@@ -68,14 +68,14 @@ def news_article_ld(article: Article, publisher: Agency | None, request) -> Safe
             for author in article.authors.all()
         ],
     }
-    if article.image:
-        image = {"@type": "ImageObject", "url": absolute(request, article.image.url)}
-        if article.image_width:
-            image |= {"width": article.image_width, "height": article.image_height}
-        if article.image_caption:
-            image["caption"] = article.image_caption
-        if article.image_credit:
-            image["creditText"] = article.image_credit
+    if photo := article.photo:
+        image = {"@type": "ImageObject", "url": absolute(request, photo.image.url)}
+        if photo.width:
+            image |= {"width": photo.width, "height": photo.height}
+        if caption := article.lead_photo_caption:
+            image["caption"] = caption
+        if photo.credit:
+            image["creditText"] = photo.credit
         data["image"] = [image]
     if article.section:
         data["articleSection"] = article.section.name

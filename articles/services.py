@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from articles import views_buffer
 from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink, Section
-from newsroom.images import make_renditions
 from newsroom.pagecache import page_data, pages_changed
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -167,7 +166,7 @@ def article_return_to_draft(*, article: Article, by) -> bool:
 
 
 REVISION_FIELDS = [
-    "title", "lead", "body", "language", "section_id", "source_id", "image", "image_caption", "image_credit",
+    "title", "lead", "body", "language", "section_id", "source_id", "photo_id", "photo_caption",
 ]  # fmt: skip
 
 
@@ -222,13 +221,6 @@ def next_scheduled_change() -> dt.datetime | None:
         .aggregate(moment=Min(Case(When(publish_at__gt=now, then=F("publish_at")), default=F("expire_at"))))
     )
     return upcoming["moment"]
-
-
-def article_make_renditions(*, article: Article) -> list[str]:
-    """Write the lead image's WebP renditions (after an upload or a new focal point)."""
-    if not article.image:
-        return []
-    return make_renditions(article.image.name, focal_x=article.image_focal_x, focal_y=article.image_focal_y)
 
 
 # -- Preview links ----------------------------------------------------------------------------

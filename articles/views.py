@@ -23,6 +23,7 @@ from django.views.generic import DetailView, ListView
 from agencies.models import Agency
 from agencies.services import publisher_get
 from articles import search, seo, views_buffer
+from articles.body import reading_minutes, render_body
 from articles.models import Article, Country, Person, Section, Tag
 from articles.services import article_view_record, articles_for, preview_link_article
 
@@ -264,7 +265,12 @@ class ArticleDetailView(DetailView):
     def render_article(self, article, *, preview):
         article.attach_relations()
         self.object = article
-        return self.render_to_response(self.get_context_data(object=article, preview=preview))
+        body = render_body(article.body, article.body_photos)
+        response = self.render_to_response(self.get_context_data(object=article, preview=preview, body=body))
+        if body.embeds:
+            # Embeds load from their sites only when the reader asks; only such pages allow it.
+            response._csp_config = {**settings.SECURE_CSP, "frame-src": body.frame_origins}
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -275,6 +281,7 @@ class ArticleDetailView(DetailView):
         if not kwargs.get("preview"):
             context["structured_data"] = seo.news_article_ld(article, publisher_get(), self.request)
         context["og_locale"] = seo.OG_LOCALES.get(article.language)
+        context["reading_minutes"] = reading_minutes(article.body)
         context["top_notes"] = [note for note in article.corrections.all() if note.shown_on_top]
         context["bottom_notes"] = [note for note in article.corrections.all() if not note.shown_on_top]
         return context

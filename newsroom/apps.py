@@ -29,12 +29,6 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from django.conf import settings
-        from PIL import Image
-
         from newsroom.db import sqlite_unicode_case_folding
-
-        # Pillow refuses to open images over twice this many pixels (decompression bombs).
-        Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
 
         connection_created.connect(sqlite_unicode_case_folding, dispatch_uid="newsroom.sqlite_unicode_case_folding")

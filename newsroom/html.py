@@ -1,23 +1,106 @@
-"""Server-side sanitising of the HTML journalists write (whatever the admin widget sent)."""
+"""Rich text: the article editor's schema, and the server-side sanitiser built from it.
+
+``BODY_EXTENSIONS`` is the one list of what an article body may hold. The editor in the admin
+(django-prose-editor, ProseMirror) offers exactly these, and ``sanitize_html`` keeps exactly
+the tags and attributes they produce (django-prose-editor derives the nh3 allowlist from the
+same configuration), so whatever writes a body (the editor, an import, the shell, an API) ends
+up with markup the editor can open again. ``RICH_TEXT_EXTENSIONS`` is the smaller set for short
+texts (a person's bio, a section's description).
+"""
+
+import re
 
 import nh3
+from django.utils.functional import cached_property
+from django_prose_editor.config import allowlist_from_extensions, html_tags
 
-ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "a", "blockquote", "cite", "figure",
-    "figcaption", "strong", "b", "em", "i", "u", "s", "sub", "sup", "hr", "table", "thead",
-    "tbody", "tfoot", "tr", "th", "td", "caption",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+LINK = {"enableTarget": True, "protocols": ["http", "https", "mailto"]}
+
+BODY_EXTENSIONS = {
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Cite": True,  # the attribution under a quote: «— Айдос Сарсенбаев, министр культуры и спорта»
+    "HorizontalRule": True,
+    "Link": LINK,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "LibraryPhoto": True,  # a figure with a photo from the library (photos.Photo), its caption
+    "NewsroomDesk": True,  # paste clean-up, embed hints, Russian and Kazakh labels
+}
+
+RICH_TEXT_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Link": LINK,
+    "NewsroomDesk": True,
+}
+
+# The newsroom's own editor extensions (static/newsroom/editor/extensions.js) and the markup
+# each may produce; django-prose-editor reads this setting for both the editor and the allowlist.
+EDITOR_EXTENSIONS = [
+    {
+        "js": ["newsroom/editor/extensions.js"],
+        "extensions": {
+            "Cite": html_tags(["cite"]),
+            "LibraryPhoto": html_tags(
+                ["figure", "img", "figcaption"], {"figure": ["data-photo-id"], "img": ["src", "alt"]}
+            ),
+            "NewsroomDesk": html_tags([]),
+        },
+    }
+]
+
+_SYNONYMS = re.compile(r"<(/?)([bi])(?=[\s/>])", re.IGNORECASE)
+# Links opened in a new tab never get a handle on this page (reverse tabnabbing).
+_BLANK_TARGET_WITHOUT_REL = re.compile(r'<a (?![^>]*\brel=)([^>]*\btarget="_blank"[^>]*)>')
+
+
+class Sanitizer:
+    """An nh3 cleaner for one editor configuration."""
+
+    def __init__(self, extensions: dict):
+        self.extensions = extensions
+
+    @cached_property
+    def cleaner(self) -> nh3.Cleaner:
+        config = allowlist_from_extensions(self.extensions)
+        config["attributes"] = {tag: set(attributes) for tag, attributes in config["attributes"].items()}
+        config.setdefault("url_schemes", set(LINK["protocols"]))
+        return nh3.Cleaner(**config, strip_comments=True)
+
+    def clean(self, html: str) -> str:
+        # <b> and <i> are what older bodies (and other editors) wrote; the editor reads them as
+        # <strong> and <em>, and so does the sanitiser, instead of dropping the emphasis.
+        html = _SYNONYMS.sub(lambda match: f"<{match[1]}{'strong' if match[2] == 'b' else 'em'}", html)
+        cleaned = self.cleaner.clean(html)
+        return _BLANK_TARGET_WITHOUT_REL.sub(r'<a rel="noopener" \1>', cleaned)
+
+
+_body = Sanitizer(BODY_EXTENSIONS)
+_rich_text = Sanitizer(RICH_TEXT_EXTENSIONS)
 
 
 def sanitize_html(html: str) -> str:
-    """Keep the allowlisted structure of ``html``; drop scripts, styles, handlers and unsafe URLs."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    """Keep what the article editor can produce; drop scripts, styles, handlers and unsafe URLs."""
+    return _body.clean(html)
+
+
+def sanitize_rich_text(html: str) -> str:
+    """Keep what the short-text editor (bio, description) can produce."""
+    return _rich_text.clean(html)

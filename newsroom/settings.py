@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.html import EDITOR_EXTENSIONS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
 
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "axes",
     # After the third-party apps: newsroom/admin.py re-registers their admins (auth, axes).
     "newsroom",
+    "photos",
     "agencies",
     "articles",
 ]
@@ -185,7 +188,7 @@ USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
 
-# Uploaded images: size and pixel limits (see newsroom/images.py).
+# Uploaded images: size and pixel limits (see photos/images.py).
 IMAGE_MAX_UPLOAD_BYTES = int(float(os.environ.get("IMAGE_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files
@@ -258,6 +261,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
+
+# The article editor's own extensions (newsroom/html.py holds the editor's schema and sanitiser).
+DJANGO_PROSE_EDITOR_EXTENSIONS = EDITOR_EXTENSIONS
 
 # Tags are matched case-insensitively: "Экономика" and "экономика" are one topic.
 TAGGIT_CASE_INSENSITIVE = True

@@ -1,11 +1,16 @@
 import datetime as dt
+import io
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from agencies.models import Agency, PromoBlock
 from articles.models import Article, Country, Person, Section
+from photos.models import Photo
+from photos.services import photo_make_renditions
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -65,6 +70,30 @@ class PersonFactory(factory.django.DjangoModelFactory):
 def country(code: str) -> Country:
     """Countries come from the data migration; tests look them up, never create them."""
     return Country.objects.get(code=code)
+
+
+def jpeg(width=1200, height=800, color="navy") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+class PhotoFactory(factory.django.DjangoModelFactory):
+    """A library photo with a real 1200 x 800 JPEG (renditions: ``renditions=True``)."""
+
+    class Meta:
+        model = Photo
+        skip_postgeneration_save = True
+
+    image = factory.LazyFunction(lambda: ContentFile(jpeg(), name="photo.jpg"))
+    alt_text = "Министр и посол за столом переговоров"
+    caption = "Встреча в министерстве"
+    credit = "Фото: пресс-служба"
+
+    @factory.post_generation
+    def renditions(self, create, extracted, **kwargs):
+        if create and extracted:
+            photo_make_renditions(photo=self)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

@@ -78,10 +78,7 @@ def article_form(**overrides):
         "publish_at_1": "",
         "expire_at_0": "",
         "expire_at_1": "",
-        "image_caption": "",
-        "image_credit": "",
-        "image_focal_x": "50",
-        "image_focal_y": "50",
+        "photo_caption": "",
     }
     data.update(overrides)
     return data

@@ -21,9 +21,11 @@ from django.utils import timezone
 
 from agencies.models import Agency, PromoBlock
 from articles.models import Article, Country, Person, Section, Tag
+from photos.models import Photo
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
+    PhotoFactory,
     PromoBlockFactory,
     PublisherFactory,
     SectionFactory,
@@ -96,7 +98,10 @@ def roles():
 def objects(roles):
     """One object of every model the admin shows. A model registered later without a row here
     fails test_every_registered_model_is_covered."""
-    article = ArticleFactory(tags=["Экономика"], created_by=roles["journalist"], status=Article.Status.DRAFT)
+    photo = PhotoFactory(renditions=True)
+    article = ArticleFactory(
+        tags=["Экономика"], created_by=roles["journalist"], status=Article.Status.DRAFT, photo=photo
+    )
     article.title = "Черновик, исправленный"
     article.save()  # a second revision, for the revision page
     now = timezone.now()
@@ -108,6 +113,7 @@ def objects(roles):
         Tag: Tag.objects.get(name="Экономика"),
         Agency: PublisherFactory(),
         PromoBlock: PromoBlockFactory(),
+        Photo: photo,
         Group: Group.objects.get(name="Editor"),
         roles["editor"].__class__: roles["editor"],
         AccessAttempt: AccessAttempt.objects.create(

@@ -22,7 +22,9 @@ def manage(var_dir: Path, *args: str) -> str:
     return result.stdout
 
 
-COUNT = "from articles.models import Article; print(Article.objects.count(), Article.objects.exclude(image='').count())"
+COUNT = (
+    "from articles.models import Article; print(Article.objects.count(), Article.objects.exclude(photo=None).count())"
+)
 
 
 def test_backup_and_restore_round_trip_the_demo_content(tmp_path):

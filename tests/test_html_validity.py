@@ -2,7 +2,6 @@
 installs it with `npm ci`; it runs on the machine's Java). Skipped only outside CI when Java or
 vnu.jar is missing; in CI it always runs."""
 
-import io
 import json
 import os
 import shutil
@@ -10,12 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
-from PIL import Image
 
 from articles.models import Article
-from tests.factories import ArticleFactory, PersonFactory, PromoBlockFactory, PublisherFactory, country
+from tests.factories import ArticleFactory, PersonFactory, PhotoFactory, PromoBlockFactory, PublisherFactory, country
 
 VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
@@ -41,10 +38,7 @@ def test_public_pages_are_valid_html(client, tmp_path, settings):
         source=publisher,
         tags=["Культура"],
     )
-    image = io.BytesIO()
-    Image.new("RGB", (1200, 800), "navy").save(image, "JPEG")
-    article.image.save("photo.jpg", ContentFile(image.getvalue()), save=False)
-    article.image_alt = "Министр и посол"
+    article.photo = PhotoFactory(renditions=True)
     article.save()
     article.people.set([person])
     article.authors.set([person])

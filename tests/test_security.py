@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import subprocess_env
-from tests.factories import ArticleFactory, PersonFactory, PublisherFactory, UserFactory
+from tests.factories import ArticleFactory, PersonFactory, PhotoFactory, PublisherFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
@@ -200,7 +200,10 @@ def test_payloads_in_titles_names_tags_and_captions_are_text_everywhere(admin_cl
     PublisherFactory()
     person = PersonFactory(name=f"Персона {payload}")
     article = ArticleFactory(
-        title=f"Заголовок {payload}", lead=f"Лид {payload}", tags=[f"Тема {payload}"], image_caption=payload
+        title=f"Заголовок {payload}",
+        lead=f"Лид {payload}",
+        tags=[f"Тема {payload}"],
+        photo=PhotoFactory(caption=payload, credit=payload, alt_text=payload),
     )
     article.people.set([person])
     raw = payload.replace('"', "&quot;")

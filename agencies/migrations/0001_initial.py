@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import newsroom.images
+import photos.images
 
 
 class Migration(migrations.Migration):
@@ -96,10 +96,10 @@ class Migration(migrations.Migration):
                 ("registration_date", models.DateField(blank=True, null=True, verbose_name="registration date")),
                 (
                     "logo",
-                    newsroom.images.SafeImageField(
+                    photos.images.SafeImageField(
                         blank=True,
                         help_text="Search engines show it with the articles (at least 112 px).",
-                        upload_to=newsroom.images.DatedPath("agencies"),
+                        upload_to=photos.images.DatedPath("agencies"),
                         verbose_name="logo",
                     ),
                 ),

@@ -10,7 +10,7 @@ import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
-import newsroom.images
+import photos.images
 
 
 class Migration(migrations.Migration):
@@ -124,8 +124,8 @@ class Migration(migrations.Migration):
                 ("organisation", models.CharField(blank=True, max_length=300, verbose_name="organisation")),
                 (
                     "photo",
-                    newsroom.images.SafeImageField(
-                        blank=True, upload_to=newsroom.images.DatedPath("people"), verbose_name="photo"
+                    photos.images.SafeImageField(
+                        blank=True, upload_to=photos.images.DatedPath("people"), verbose_name="photo"
                     ),
                 ),
                 ("bio", models.TextField(blank=True, verbose_name="short bio")),
@@ -201,11 +201,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "image",
-                    newsroom.images.SafeImageField(
+                    photos.images.SafeImageField(
                         blank=True,
                         height_field="image_height",
                         help_text="JPEG, PNG, WebP or AVIF. Location data is removed; smaller copies are made for phones.",
-                        upload_to=newsroom.images.DatedPath("articles"),
+                        upload_to=photos.images.DatedPath("articles"),
                         verbose_name="lead image",
                         width_field="image_width",
                     ),

@@ -9,55 +9,30 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from newsroom.templatetags.site import iso, picture
+from newsroom.templatetags.site import iso
+from photos.templatetags.photos import picture_html
 
 register = template.Library()
 
 THUMB_SIZES = "(min-width: 40rem) 160px, 96px"
 
 
-def picture_html(image, *, width, height, alt, sizes, thumbnail, css_class) -> SafeString:
-    attrs = picture(image, width=width, height=height, alt=alt, sizes=sizes, thumbnail=thumbnail, css_class=css_class)
-    if not attrs.get("src"):
-        return mark_safe("")
-    source = (
-        format_html('<source type="image/webp" srcset="{}" sizes="{}">', attrs["srcset"], attrs["sizes"])
-        if attrs["srcset"]
-        else ""
-    )
-    size = (
-        format_html(' width="{}" height="{}"', attrs["width"], attrs["height"])
-        if attrs["width"] and attrs["height"]
-        else ""
-    )
-    css = format_html(' class="{}"', attrs["css_class"]) if attrs["css_class"] else ""
-    loading = ' loading="lazy"' if attrs["lazy"] else ' fetchpriority="high"'
-    return format_html(
-        '<picture>{}<img src="{}" alt="{}"{}{}{} decoding="async"></picture>',
-        source,
-        attrs["src"],
-        attrs["alt"],
-        size,
-        css,
-        mark_safe(loading),
-    )
-
-
 @register.simple_tag
 def teaser(article) -> SafeString:
+    photo = article.photo
     image = (
         picture_html(
-            article.image,
-            width=article.image_width,
-            height=article.image_height,
+            photo.image,
+            width=photo.width,
+            height=photo.height,
             alt="",
             sizes=THUMB_SIZES,
             thumbnail=True,
             css_class="thumb",
         )
-        if article.image
+        if photo
         else ""
     )
     section = (

@@ -1,12 +1,10 @@
 from django import template
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_info
 
 from newsroom.addresses import view_url
-from newsroom.images import THUMBNAIL_MAX_WIDTH, THUMBNAIL_RATIO, rendition_name, rendition_widths
 
 register = template.Library()
 
@@ -56,34 +54,3 @@ def canonical_url(context):
     if page is not None and page.number > 1:
         url += f"?page={page.number}"
     return url
-
-
-@register.inclusion_tag("includes/picture.html")
-def picture(image, *, width, height, alt, sizes, thumbnail=False, lazy=True, css_class=""):
-    """A <picture> with WebP renditions in srcset and the original as the fallback <img>.
-
-    ``width``/``height`` are the original's (stored on the model): the <img> gets explicit
-    dimensions, so nothing shifts while it loads. No storage I/O: rendition names are derived.
-    """
-    if not image:
-        return {}
-    widths = [w for w in rendition_widths(width) if not thumbnail or w <= THUMBNAIL_MAX_WIDTH]
-    srcset = ", ".join(
-        f"{default_storage.url(rendition_name(image.name, w, thumbnail=thumbnail))} {w}w" for w in widths
-    )
-    if thumbnail:
-        shown_width = widths[-1] if widths else width
-        shown_height = round(shown_width / THUMBNAIL_RATIO)
-        src = default_storage.url(rendition_name(image.name, widths[-1], thumbnail=True)) if widths else image.url
-    else:
-        shown_width, shown_height, src = width, height, image.url
-    return {
-        "srcset": srcset,
-        "sizes": sizes,
-        "src": src,
-        "width": shown_width,
-        "height": shown_height,
-        "alt": alt,
-        "lazy": lazy,
-        "css_class": css_class,
-    }

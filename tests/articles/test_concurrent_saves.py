@@ -55,8 +55,7 @@ def test_twenty_journalists_save_at_once_and_nothing_is_lost(live_server):
         form = {
             "csrfmiddlewaretoken": token, "loaded_version": version, "title": f"Черновик {number}",
             "slug": "", "lead": f"Лид журналиста {number}", "body": f"<p>Текст {number}</p>", "language": "ru",
-            "status": "review", "image_alt": "", "image_caption": "", "image_credit": "",
-            "image_focal_x": "50", "image_focal_y": "50", "_save": "Сохранить",
+            "status": "review", "photo_caption": "", "_save": "Сохранить",
         }  # fmt: skip
         request = urllib.request.Request(
             url,

@@ -43,8 +43,8 @@ def test_demo_content_covers_what_the_newsroom_needs():
     assert articles.published().count() < articles.filter(status="published").count()  # one is scheduled
     assert articles.filter(body__contains="<blockquote>").exists()
     assert articles.values("section").distinct().count() >= 3
-    # Image sizes are stored, so pages never open image files to learn them.
-    assert set(articles.exclude(image="").values_list("image_width", "image_height")) == {(1200, 675)}
+    # Photo sizes are stored, so pages never open image files to learn them.
+    assert set(articles.exclude(photo=None).values_list("photo__width", "photo__height")) == {(1200, 675)}
     publisher = Agency.objects.publisher()
     assert (publisher.registration_number, str(publisher.registration_date)) == ("10484-АА", "2010-01-20")
 

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,10 +15,12 @@ from tests.factories import (
     AgencyFactory,
     ArticleFactory,
     PersonFactory,
+    PhotoFactory,
     PromoBlockFactory,
     PublisherFactory,
     SectionFactory,
     country,
+    jpeg,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +38,8 @@ SEARCH_QUERIES = LIST_QUERIES + 1
 # authors and notes (one query); a subject's feed + the subject.
 FEED_QUERIES = 3
 # Article: the next scheduled change, publisher, sections, promo blocks, then the article with
-# its section, source, topics, authors, people, countries, notes, language versions and
-# related articles (one query), and the view count.
+# its section, source, lead photo, topics, authors, people, countries, notes, the photos in its
+# body, language versions and related articles (one query), and the view count.
 ARTICLE_QUERIES = 6
 # The same page in steady traffic (another article's page not cached yet; the rest cached):
 # the article and the view count.
@@ -334,7 +337,18 @@ def test_each_reader_view_counts_once_and_staff_views_do_not(client, publisher, 
 
 
 def make_article_with_relations(count: int, *, source, **fields) -> Article:
-    article = ArticleFactory(source=source, tags=[f"Тема {n}" for n in range(count)], **fields)
+    """An article with ``count`` topics, people, authors, countries and figures in its body."""
+    photos = [PhotoFactory(image=ContentFile(jpeg(64, 48), name="small.jpg")) for _ in range(count)]
+    figures = "".join(
+        f'<figure data-photo-id="{p.pk}"><img src="x"><figcaption>Фото {p.pk}</figcaption></figure>' for p in photos
+    )
+    article = ArticleFactory(
+        source=source,
+        tags=[f"Тема {n}" for n in range(count)],
+        photo=photos[0],
+        body=f"<p>Текст</p>{figures}",
+        **fields,
+    )
     article.people.set([PersonFactory() for _ in range(count)])
     article.authors.set([PersonFactory() for _ in range(count)])
     article.countries.set(Country.objects.order_by("code")[:count])
@@ -351,6 +365,7 @@ def test_article_page_query_budget(client, publisher, django_assert_max_num_quer
     assert response.status_code == 200
     assert len(response.context["article"].tags.all()) == relations
     assert len(response.context["article"].people.all()) == relations
+    assert response.content.decode().count('<figure class="body-photo">') == relations
 
 
 @pytest.mark.parametrize("relations", [1, 30])

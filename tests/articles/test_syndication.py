@@ -14,7 +14,15 @@ from django.utils.http import http_date
 
 from articles.models import Article, Correction
 from newsroom.pagecache import pages_changed
-from tests.factories import ArticleFactory, PersonFactory, PublisherFactory, SectionFactory, UserFactory, country
+from tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    PhotoFactory,
+    PublisherFactory,
+    SectionFactory,
+    UserFactory,
+    country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +58,8 @@ def feed(client, url, **headers):
 
 @pytest.mark.parametrize("url", ["/feed.rss", "/feed.atom"])
 def test_feed_has_published_articles_with_lead_link_topics_and_image(client, publisher, url):
-    article = ArticleFactory(title="Опубликованная новость", lead="Лид новости", tags=["Энергетика", "Нефть"])
-    article.image.save(
-        "photo.jpg",
-        __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(b"\xff\xd8\xff" + b"0" * 100),
+    article = ArticleFactory(
+        title="Опубликованная новость", lead="Лид новости", tags=["Энергетика", "Нефть"], photo=PhotoFactory()
     )
     unpublished_variants()
     parsed, _ = feed(client, url)

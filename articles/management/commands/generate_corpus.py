@@ -22,6 +22,7 @@ from django.utils import timezone
 from agencies.models import Agency
 from articles.models import Article, Country, Person, Section, Tag, TaggedArticle
 from newsroom.pagecache import pages_changed
+from photos.models import Photo
 
 WORDS = (
     "министр правительство экономика нефть газ бюджет регион город область школа больница дорога "
@@ -37,8 +38,8 @@ PEOPLE = 5_000
 YEARS_OF_NEWS = 5
 
 ARTICLE_COLUMNS = (
-    "id title slug lead body language image image_alt image_focal_x image_focal_y image_width image_height "
-    "image_caption image_credit status publish_at created_at updated_at version source_id section_id"
+    "id title slug lead body language photo_id photo_caption status publish_at created_at updated_at version "
+    "source_id section_id"
 ).split()
 
 
@@ -147,7 +148,7 @@ class Command(BaseCommand):
     def prepare(self):
         rng = self.rng
         self.publisher = Agency.objects.publisher()
-        self.image = Article.objects.exclude(image="").values_list("image", "image_width", "image_height").first()
+        self.photo = Photo.objects.values_list("pk", flat=True).first()  # the demo's lead photo
         self.sections = list(Section.objects.values_list("pk", flat=True))
         Tag.objects.bulk_create(
             [Tag(name=f"{sentence(rng, WORDS, 2)} {n}", slug=f"corpus-topic-{n}") for n in range(TOPICS)],
@@ -173,7 +174,7 @@ class Command(BaseCommand):
     def article(self, n: int, rng: random.Random) -> dict:
         language = rng.choices(["ru", "kk", "en"], weights=[90, 8, 2])[0]
         words = KAZAKH if language == "kk" else WORDS
-        with_image = self.image is not None and rng.random() < 0.3
+        with_photo = self.photo is not None and rng.random() < 0.3
         # Published in the order written, as in a newsroom (ids rise with time), over five years,
         # with minutes of jitter: a list's newest rows then lie together on disk, as in a real
         # archive, not scattered over the whole table.
@@ -185,14 +186,8 @@ class Command(BaseCommand):
             "lead": sentence(rng, words, 25) + ", передает DKNews.kz",
             "body": "".join(f"<p>{sentence(rng, words, 60)}.</p>" for _ in range(4)),
             "language": language,
-            "image": self.image[0] if with_image else "",
-            "image_alt": "Иллюстрация" if with_image else "",
-            "image_focal_x": 50,
-            "image_focal_y": 50,
-            "image_width": self.image[1] if with_image else None,
-            "image_height": self.image[2] if with_image else None,
-            "image_caption": "",
-            "image_credit": "",
+            "photo_id": self.photo if with_photo else None,
+            "photo_caption": "",
             "status": Article.Status.PUBLISHED,
             "publish_at": publish_at,
             "created_at": publish_at,

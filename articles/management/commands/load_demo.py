@@ -14,8 +14,10 @@ from PIL import Image
 from agencies.models import Agency, PromoBlock
 from articles import demo
 from articles.models import Article, Correction, Country, Person, Section
-from articles.services import article_make_renditions, article_note_significant_update
+from articles.services import article_note_significant_update
 from newsroom.pagecache import pages_changed
+from photos.models import Photo
+from photos.services import content_hash, photo_save
 
 
 def gradient_jpeg(top: str, bottom: str, size=(1200, 675)) -> bytes:
@@ -29,6 +31,19 @@ def gradient_jpeg(top: str, bottom: str, size=(1200, 675)) -> bytes:
     buffer = io.BytesIO()
     column.resize(size).save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
+
+
+def demo_photo(colors: tuple[str, str], *, alt: str, caption: str, credit: str, by) -> Photo:
+    """The library's photo of this gradient: uploaded once, found by its bytes after that."""
+    upload = ContentFile(gradient_jpeg(*colors))
+    digest = content_hash(upload)
+    existing = Photo.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    # A named file: Django reads the photo's dimensions from it (an unnamed one leaves them empty).
+    upload.name = f"{digest[:20]}.jpg"
+    photo = Photo(image=upload, alt_text=alt, caption=caption, credit=credit)
+    return photo_save(photo=photo, by=by, changed={"image"})
 
 
 class Command(BaseCommand):
@@ -105,24 +120,23 @@ class Command(BaseCommand):
                 source=agencies[row["source"]],
                 status=row["status"],
                 publish_at=None if offset is None else now + timedelta(hours=offset),
-                image_caption=row.get("image_caption", ""),
-                image_credit=row.get("image_credit", ""),
-                image_alt=row.get("image_alt", ""),
                 translation_of=Article.objects.filter(slug=row.get("translation_of", "")).first(),
             )
-            if "image" in row:
-                # A named ContentFile: Django reads the image's dimensions from it into
-                # image_width/image_height (an unnamed one leaves them empty).
-                name = f"{row['slug']}.jpg"
-                article.image.save(name, ContentFile(gradient_jpeg(*row["image"]), name=name), save=False)
             authors = [people[slug] for slug in row["authors"]]
             article.created_by = next((author.user for author in authors if author.user), None)
+            if "photo" in row:
+                article.photo = demo_photo(
+                    row["photo"],
+                    alt=row["photo_alt"],
+                    caption=row["photo_caption"],
+                    credit=row["photo_credit"],
+                    by=article.created_by,
+                )
             article.save()
             article.tags.set(row["tags"])
             article.people.set([people[slug] for slug in row["people"]])
             article.countries.set([countries[code] for code in row["countries"]])
             article.authors.set(authors)
-            article_make_renditions(article=article)
             for note in row.get("notes", []):
                 at = now - timedelta(hours=note["hours_ago"])
                 Correction.objects.create(article=article, created_at=at, **note["fields"])

@@ -1,4 +1,5 @@
-"""Image uploads through the admin, with real generated files; renditions."""
+"""Photo uploads to the library through the admin, with real generated files; renditions; the
+lead photo on the article page."""
 
 import io
 import re
@@ -12,12 +13,13 @@ from django.urls import reverse
 from PIL import ExifTags, Image, features
 
 from articles.models import Article
-from newsroom.images import rendition_name
-from tests.factories import UserFactory
+from photos.images import rendition_name
+from photos.models import Photo
+from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = "/admin/articles/article/add/"
+ADD_URL = "/admin/photos/photo/add/"
 
 
 def encoded(image_format, size=(1200, 800), **save_options) -> bytes:
@@ -56,14 +58,11 @@ def editor_client(client):
 
 def upload(client, content: bytes, name: str, **fields):
     data = {
-        "title": "Новость с фотографией",
-        "lead": "Лид, который нельзя потерять",
-        "body": "",
-        "language": "ru",
-        "status": "draft",
-        "image_alt": "Описание фотографии",
-        "image_focal_x": "50",
-        "image_focal_y": "50",
+        "alt_text": "Описание фотографии",
+        "caption": "Подпись, которую нельзя потерять",
+        "credit": "",
+        "focal_x": "50",
+        "focal_y": "50",
         "image": SimpleUploadedFile(name, content, content_type="image/jpeg"),
     }
     data.update(fields)
@@ -83,29 +82,30 @@ def test_accepted_formats_are_stored_under_a_content_name_with_renditions(editor
         pytest.skip("this Pillow build has no AVIF support")
     response = upload(editor_client, encoded(image_format), name)
     assert response.status_code == 302, field_errors(response)
-    article = Article.objects.get()
-    assert re.fullmatch(r"articles/\d{4}/\d{2}/[0-9a-f]{20}\.(jpg|png|webp|avif)", article.image.name)
-    assert (article.image_width, article.image_height) == (1200, 800)
+    photo = Photo.objects.get()
+    assert re.fullmatch(r"photos/\d{4}/\d{2}/[0-9a-f]{20}\.(jpg|png|webp|avif)", photo.image.name)
+    assert (photo.width, photo.height) == (1200, 800)
+    assert len(photo.sha256) == 64 and photo.uploaded_by.username == "boss"
     for width in (320, 640, 1024, 1200):
-        with default_storage.open(rendition_name(article.image.name, width)) as handle:
+        with default_storage.open(rendition_name(photo.image.name, width)) as handle:
             rendition = Image.open(handle)
             assert rendition.format == "WEBP" and rendition.size == (width, round(800 * width / 1200))
-    assert not default_storage.exists(rendition_name(article.image.name, 1600))  # never upscaled
+    assert not default_storage.exists(rendition_name(photo.image.name, 1600))  # never upscaled
 
 
 def test_thumbnails_are_3_to_2_crops(editor_client):
-    upload(editor_client, encoded("JPEG", size=(1000, 1000)), "square.jpg", image_focal_y="0")
-    article = Article.objects.get()
-    with default_storage.open(rendition_name(article.image.name, 320, thumbnail=True)) as handle:
+    upload(editor_client, encoded("JPEG", size=(1000, 1000)), "square.jpg", focal_y="0")
+    photo = Photo.objects.get()
+    with default_storage.open(rendition_name(photo.image.name, 320, thumbnail=True)) as handle:
         assert Image.open(handle).size == (320, 213)
 
 
 def test_location_is_stripped_and_orientation_applied(editor_client):
     response = upload(editor_client, jpeg_with_gps_and_rotation(), "phone.jpg")
     assert response.status_code == 302
-    article = Article.objects.get()
-    assert (article.image_width, article.image_height) == (800, 1200)  # turned upright
-    for name in [article.image.name, rendition_name(article.image.name, 640)]:
+    photo = Photo.objects.get()
+    assert (photo.width, photo.height) == (800, 1200)  # turned upright
+    for name in [photo.image.name, rendition_name(photo.image.name, 640)]:
         with default_storage.open(name) as handle:
             exif = Image.open(handle).getexif()
             assert not exif.get_ifd(ExifTags.IFD.GPSInfo) and 0x0112 not in exif, name
@@ -130,44 +130,58 @@ def test_refused_files_get_a_clear_error_and_keep_the_form(editor_client, conten
     response = upload(editor_client, content, name)
     assert response.status_code == 200
     assert message in field_errors(response)
-    assert "Лид, который нельзя потерять" in response.content.decode()
-    assert not Article.objects.exists()
+    assert "Подпись, которую нельзя потерять" in response.content.decode()
+    assert not Photo.objects.exists()
 
 
 def test_decompression_bomb_is_refused(editor_client):
     response = upload(editor_client, png_bomb(), "bomb.png")
     assert response.status_code == 200
     assert "не больше 40 мегапикселей" in field_errors(response)
-    assert not Article.objects.exists()
+    assert not Photo.objects.exists()
 
 
 def test_a_file_over_the_size_limit_is_refused_before_decoding(editor_client):
     response = upload(editor_client, b"\xff\xd8\xff" + b"\0" * (21 * 1024 * 1024), "huge.jpg")
     assert response.status_code == 200
     assert "ограничение — 20,0\xa0МБ" in field_errors(response)
-    assert "Новость с фотографией" in response.content.decode()
+    assert "Подпись, которую нельзя потерять" in response.content.decode()
 
 
-def test_lead_image_needs_alt_text(editor_client):
-    response = upload(editor_client, encoded("JPEG"), "photo.jpg", image_alt="")
+def test_a_photo_needs_alt_text(editor_client):
+    response = upload(editor_client, encoded("JPEG"), "photo.jpg", alt_text="")
     assert response.status_code == 200
-    assert "Опишите изображение" in response.content.decode()
+    assert "Обязательное поле" in " ".join(response.context["adminform"].form.errors["alt_text"])
+    assert not Photo.objects.exists()
 
 
 def test_two_uploads_never_overwrite_each_other(editor_client):
-    upload(editor_client, encoded("JPEG"), "photo.jpg", title="Первая")
-    upload(editor_client, encoded("JPEG", size=(1200, 801)), "photo.jpg", title="Вторая")
-    first, second = Article.objects.order_by("pk")
+    upload(editor_client, encoded("JPEG"), "photo.jpg", caption="Первая")
+    upload(editor_client, encoded("JPEG", size=(1200, 801)), "photo.jpg", caption="Вторая")
+    first, second = Photo.objects.order_by("pk")
     assert first.image.name != second.image.name
 
 
+def test_the_same_picture_uploaded_twice_is_found_not_stored_twice(editor_client):
+    upload(editor_client, encoded("JPEG"), "photo.jpg", caption="Первая")
+    response = upload(editor_client, encoded("JPEG"), "copy-of-photo.jpg", caption="Вторая")
+    assert response.status_code == 200
+    original = Photo.objects.get()
+    assert "Это фото уже есть в библиотеке" in field_errors(response)
+    assert f"/admin/photos/photo/{original.pk}/change/" in field_errors(response)
+
+
+def lead_photo_article(editor_client, **fields) -> Article:
+    upload(editor_client, encoded("JPEG"), "photo.jpg", **fields)
+    return ArticleFactory(photo=Photo.objects.get(), status=Article.Status.DRAFT)
+
+
 def test_article_page_serves_renditions_with_dimensions(editor_client, client):
-    upload(editor_client, encoded("JPEG"), "photo.jpg", status="draft")
-    article = Article.objects.get()
+    article = lead_photo_article(editor_client)
     html = editor_client.get(article.get_absolute_url()).content.decode()
     picture = re.search(r"<picture>.*?</picture>", html, re.S).group()
     assert 'type="image/webp"' in picture
-    assert rendition_name(article.image.name, 640) in picture and " 640w" in picture
+    assert rendition_name(article.photo.image.name, 640) in picture and " 640w" in picture
     assert 'width="1200" height="800"' in picture and 'alt="Описание фотографии"' in picture
     assert reverse("admin:index")  # the admin rendered the page for a draft preview
 
@@ -175,14 +189,7 @@ def test_article_page_serves_renditions_with_dimensions(editor_client, client):
 def test_caption_and_credit_reach_the_page_and_json_ld(editor_client):
     import json
 
-    upload(
-        editor_client,
-        encoded("JPEG"),
-        "photo.jpg",
-        image_caption="Встреча в министерстве",
-        image_credit="Фото: пресс-служба",
-    )
-    article = Article.objects.get()
+    article = lead_photo_article(editor_client, caption="Встреча в министерстве", credit="Фото: пресс-служба")
     html = editor_client.get(article.get_absolute_url()).content.decode()
     assert "<figcaption>Встреча в министерстве" in html and "Фото: пресс-служба" in html
     Article.objects.filter(pk=article.pk).update(status="published", publish_at=article.created_at)
@@ -194,3 +201,13 @@ def test_caption_and_credit_reach_the_page_and_json_ld(editor_client):
         "caption": "Встреча в министерстве", "creditText": "Фото: пресс-служба",
     }  # fmt: skip
     assert '<meta property="og:image:alt" content="Описание фотографии">' in html
+
+
+def test_an_article_may_caption_a_library_photo_its_own_way(client):
+    from tests.factories import PhotoFactory
+
+    photo = PhotoFactory(caption="Подпись в библиотеке")
+    own = ArticleFactory(photo=photo, photo_caption="Подпись для этой статьи")
+    other = ArticleFactory(photo=photo)
+    assert "<figcaption>Подпись для этой статьи" in client.get(own.get_absolute_url()).content.decode()
+    assert "<figcaption>Подпись в библиотеке" in client.get(other.get_absolute_url()).content.decode()

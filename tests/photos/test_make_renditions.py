@@ -6,9 +6,9 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
-from articles.models import Article
-from newsroom.images import rendition_name
-from tests.factories import ArticleFactory
+from photos.images import rendition_name
+from photos.models import Photo
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +20,14 @@ def jpeg(width=800, height=600) -> bytes:
 
 
 def test_make_renditions_backfills_and_skips_missing_originals():
-    present = ArticleFactory(image_alt="Фото", image=ContentFile(jpeg(), name="present.jpg"))
-    gone = ArticleFactory(image_alt="Фото", image=ContentFile(jpeg(), name="gone.jpg"))
+    present = PhotoFactory(image=ContentFile(jpeg(), name="present.jpg"))
+    gone = PhotoFactory(image=ContentFile(jpeg(), name="gone.jpg"))
     default_storage.delete(gone.image.name)  # the database outlived its media files
-    Article.objects.filter(pk=gone.pk).update(image_width=None, image_height=None)  # and knows no size
+    Photo.objects.filter(pk=gone.pk).update(width=None, height=None)  # and knows no size
     out, err = io.StringIO(), io.StringIO()
     call_command("make_renditions", "--missing", stdout=out, stderr=err)
-    assert "written for 1 images" in out.getvalue()
-    assert f"Skipped article {gone.pk}" in err.getvalue()
-    present = Article.objects.get(pk=present.pk)
+    assert "written for 1 photos" in out.getvalue()
+    assert f"Skipped photo {gone.pk}" in err.getvalue()
+    present = Photo.objects.get(pk=present.pk)
     assert default_storage.exists(rendition_name(present.image.name, 320))
     assert default_storage.exists(rendition_name(present.image.name, 800))
