@@ -4,10 +4,12 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +33,9 @@ from articles.services import (
     user_can_share,
 )
 from newsroom.admin import AdminNames, AdminNamesMixin, ForgetsCachedReadsMixin
-from newsroom.widgets import SlugAdminMixin
+from newsroom.html import BODY_EXTENSIONS, RICH_TEXT_EXTENSIONS
+from newsroom.widgets import RichTextWidget, SlugAdminMixin
+from photos.widgets import PhotoSelect
 
 TAG_SUGGESTIONS_PER_PAGE = 20
 
@@ -43,6 +47,23 @@ def newsroom_zone() -> str:
     """'Asia/Almaty, UTC+05:00': the zone the admin shows and takes times in, with today's offset."""
     offset = timezone.localtime().strftime("%z")
     return f"{timezone.get_current_timezone_name()}, UTC{offset[:3]}:{offset[3:]}"
+
+
+def body_extensions() -> dict:
+    """The article editor's configuration, with the addresses its photo picker talks to."""
+    urls = {"choicesUrl": reverse("admin:photos_photo_choices"), "uploadUrl": reverse("admin:photos_photo_upload")}
+    return {**BODY_EXTENSIONS, "LibraryPhoto": urls}
+
+
+class RichTextAdminMixin:
+    """Short rich texts (a bio, a description) get the small editor."""
+
+    rich_text_fields = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.rich_text_fields:
+            kwargs["widget"] = RichTextWidget(RICH_TEXT_EXTENSIONS)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 STATE_LABELS = {
@@ -137,7 +158,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
     inlines = [CorrectionInline]
 
     class Media:
-        css = {"all": ["newsroom/admin.css"]}
+        js = ["newsroom/article-desk.js"]
 
     # -- Permissions: the rules live in articles.services; the admin only asks. --
 
@@ -171,6 +192,14 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
         now = timezone.localtime()
         return [
             (_("Text"), {"fields": ["title", "slug", "lead", "body"]}),
+            (
+                _("Search engines and social networks"),
+                {
+                    "fields": ["seo_title", "seo_description"],
+                    "classes": ["collapse"],
+                    "description": _("Leave empty to use the headline and the lead."),
+                },
+            ),
             (
                 _("Classification"),
                 {"fields": ["language", "section", "tags", "people", "countries", "source", "authors"]},
@@ -214,6 +243,10 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "title":
             kwargs["widget"] = forms.TextInput(attrs={"class": "vTextField headline-input"})
+        if db_field.name == "body":
+            kwargs["widget"] = RichTextWidget(body_extensions())
+        if db_field.name == "photo":
+            kwargs["widget"] = PhotoSelect(reverse("admin:photos_photo_choices"))
         if db_field.name == "tags":
             return TagNamesField(
                 url=reverse_lazy("admin:articles_article_tag_names"),
@@ -316,6 +349,8 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
         view = self.admin_site.admin_view
         return [
             path("tag-names/", view(self.tag_names_view), name="articles_article_tag_names"),
+            # Not behind admin_view: it answers logged-out browsers too (with "no").
+            path("session/", self.session_view, name="articles_article_session"),
             path("schedule/", view(self.schedule_view), name="articles_article_schedule"),
             path(
                 "<int:object_id>/revisions/<int:history_id>/",
@@ -435,6 +470,20 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
         }
         return TemplateResponse(request, "admin/articles/article/share.html", context)
 
+    def session_view(self, request):
+        """Whether this browser is still logged in to the admin, and the CSRF token to send a
+        form with: the article form asks before saving (static/newsroom/article-desk.js), so an
+        expired login never throws away what was typed."""
+        user = request.user
+        response = JsonResponse(
+            {
+                "authenticated": bool(user.is_authenticated and user.is_active and user.is_staff),
+                "csrf": get_token(request),
+            }
+        )
+        add_never_cache_headers(response)
+        return response
+
     def tag_names_view(self, request):
         """Topic names for the tags autocomplete: ``{"results": [{"id": name, "text": name}], ...}``."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
@@ -458,7 +507,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
 
 
 @admin.register(Section)
-class SectionAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+class SectionAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin):
     names = AdminNames(
         add=_("Add section"),
         change=_("Change section"),
@@ -471,6 +520,7 @@ class SectionAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
         deleted=_("The section “{obj}” was deleted."),
     )
     list_display = ["name", "slug", "position", "article_count"]
+    rich_text_fields = ["description"]
     list_editable = ["position"]
     search_fields = ["name"]
 
@@ -483,7 +533,7 @@ class SectionAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
 
 
 @admin.register(Person)
-class PersonAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+class PersonAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin):
     names = AdminNames(
         add=_("Add person"),
         change=_("Change person"),
@@ -496,6 +546,7 @@ class PersonAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admi
         deleted=_("The person “{obj}” was deleted."),
     )
     list_display = ["name", "position", "organisation", "country", "user"]
+    rich_text_fields = ["bio"]
     list_select_related = ["country", "user"]
     list_filter = [("user", admin.EmptyFieldListFilter)]
     search_fields = ["name", "position", "organisation"]
@@ -531,7 +582,7 @@ class CountryAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.ModelAdmin):
+class TagAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin):
     names = AdminNames(
         add=_("Add topic"),
         change=_("Change topic"),
@@ -544,6 +595,7 @@ class TagAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, admin.M
         deleted=_("The topic “{obj}” was deleted."),
     )
     list_display = ["name", "slug", "article_count"]
+    rich_text_fields = ["description"]
     search_fields = ["name"]
     fields = ["name", "slug", "description"]
 

@@ -11,6 +11,10 @@ from articles.models import Article, Tag
 from articles.services import EDITABLE_BY_AUTHOR, user_can_publish
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
+# The longest article body the form takes, in characters of HTML: ten times a very long story,
+# and well under the request size Django accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, 5 MB), so an
+# oversized text gets this clear error instead of a refused request.
+BODY_MAX_LENGTH = 300_000
 
 
 class TagAutocompleteWidget(forms.SelectMultiple):
@@ -124,7 +128,8 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "lead", "body", "language", "section", "tags", "people", "countries", "source",
+            "title", "slug", "lead", "body", "seo_title", "seo_description", "language", "section", "tags", "people",
+            "countries", "source",
             "authors", "photo", "photo_caption", "status", "publish_at", "expire_at",
         ]  # fmt: skip
 
@@ -136,6 +141,19 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["status"].choices = [
                 (value, label) for value, label in Article.Status.choices if value in EDITABLE_BY_AUTHOR
             ]
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        if len(body) > BODY_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("The text is %(length)s characters long; an article may have up to %(limit)s. Split it in two."),
+                code="body_too_long",
+                params={
+                    "length": f"{len(body):,}".replace(",", " "),
+                    "limit": f"{BODY_MAX_LENGTH:,}".replace(",", " "),
+                },
+            )
+        return body
 
     def clean(self):
         cleaned = super().clean()

@@ -19,7 +19,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles.body import body_photo_ids
 from newsroom.addresses import slug_url
-from newsroom.html import sanitize_html
+from newsroom.html import sanitize_html, sanitize_rich_text
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
 from photos.images import DatedPath, SafeImageField
 from photos.models import Photo
@@ -74,6 +74,10 @@ class Section(UniqueSlugMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.description = sanitize_rich_text(self.description)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return slug_url("articles:section", self.slug)
 
@@ -115,6 +119,10 @@ class Person(UniqueSlugMixin, models.Model):
     def __str__(self):
         return f"{self.name}, {self.position}" if self.position else self.name
 
+    def save(self, *args, **kwargs):
+        self.bio = sanitize_rich_text(self.bio)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return slug_url("articles:person", self.slug)
 
@@ -133,6 +141,10 @@ class Tag(TagBase):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["name"]
+
+    def save(self, *args, **kwargs):
+        self.description = sanitize_rich_text(self.description)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return slug_url("articles:tag", self.slug)
@@ -388,7 +400,26 @@ class Article(UniqueSlugMixin, models.Model):
         _("lead"), blank=True, help_text=_("The first paragraph; it credits the source: «..., передает DKNews.kz».")
     )
     body = models.TextField(
-        _("body"), blank=True, help_text=_("HTML. Scripts, styles and unsafe links are removed on save.")
+        _("body"),
+        blank=True,
+        help_text=_(
+            "Text pasted from Word, Google Docs or a web page keeps its headings, lists, links and quotes. "
+            "A paragraph that holds only a link to a Telegram post, a YouTube video or an X post shows it to readers."
+        ),
+    )
+    seo_title = models.CharField(
+        _("title for search engines"),
+        max_length=150,
+        blank=True,
+        db_default="",
+        help_text=_("Optional: the page title and the headline shared in social networks. Empty: the headline."),
+    )
+    seo_description = models.CharField(
+        _("description for search engines"),
+        max_length=300,
+        blank=True,
+        db_default="",
+        help_text=_("Optional: the snippet under the link in search results and shares. Empty: the lead."),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language, default=Language.RUSSIAN)
     section = models.ForeignKey(
@@ -595,6 +626,16 @@ class Article(UniqueSlugMixin, models.Model):
         ]
         self.related = _instances(Article, self.related_json, "publish_at")[::-1]  # newest first
         self.body_photos = {photo.pk: photo for photo in self.loaded("body_photos")}
+
+    @property
+    def search_title(self) -> str:
+        """The title search engines and shares get: ``seo_title``, else the headline."""
+        return self.seo_title.strip() or self.title
+
+    @property
+    def search_description(self) -> str:
+        """The description search engines and shares get: ``seo_description``, else the lead."""
+        return self.seo_description.strip() or self.lead
 
     @property
     def lead_photo_caption(self) -> str:

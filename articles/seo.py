@@ -52,7 +52,7 @@ def news_article_ld(article: Article, publisher: Agency | None, request) -> Safe
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title[:110],
-        "description": article.lead,
+        "description": article.search_description,
         "datePublished": article.publish_at.isoformat(),
         "dateModified": (article.significant_update_at or article.publish_at).isoformat(),
         "inLanguage": article.language,
@@ -68,6 +68,8 @@ def news_article_ld(article: Article, publisher: Agency | None, request) -> Safe
             for author in article.authors.all()
         ],
     }
+    if article.seo_title.strip() and article.seo_title.strip() != article.title:
+        data["alternativeHeadline"] = article.seo_title.strip()
     if photo := article.photo:
         image = {"@type": "ImageObject", "url": absolute(request, photo.image.url)}
         if photo.width:

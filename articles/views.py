@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -26,6 +27,7 @@ from articles import search, seo, views_buffer
 from articles.body import reading_minutes, render_body
 from articles.models import Article, Country, Person, Section, Tag
 from articles.services import article_view_record, articles_for, preview_link_article
+from newsroom.html import sanitize_rich_text
 
 
 class LookaheadPage(Page):
@@ -82,7 +84,9 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.get_heading()
-        context["description"] = getattr(self.subject, "description", "") or getattr(self.subject, "bio", "")
+        # Rich text, kept to the short-text editor's markup (also when it was written around the admin).
+        description = getattr(self.subject, "description", "") or getattr(self.subject, "bio", "")
+        context["description"] = mark_safe(sanitize_rich_text(description))  # noqa: S308 (sanitised)
         context["subject"] = self.subject
         context["feeds"] = self.get_feeds()
         if self.subject is None and type(self) is ArticleListView and context["page_obj"].number == 1:

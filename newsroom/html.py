@@ -5,7 +5,11 @@
 the tags and attributes they produce (django-prose-editor derives the nh3 allowlist from the
 same configuration), so whatever writes a body (the editor, an import, the shell, an API) ends
 up with markup the editor can open again. ``RICH_TEXT_EXTENSIONS`` is the smaller set for short
-texts (a person's bio, a section's description).
+texts (a person's bio, a section's or topic's description).
+
+Both editors run under the site's Content-Security-Policy: django-prose-editor ships its
+JavaScript as static files (no CDN, no inline script but its import map, which the admin
+renders with the request's nonce).
 """
 
 import re
@@ -13,6 +17,7 @@ import re
 import nh3
 from django.utils.functional import cached_property
 from django_prose_editor.config import allowlist_from_extensions, html_tags
+from js_asset import static_lazy
 
 LINK = {"enableTarget": True, "protocols": ["http", "https", "mailto"]}
 
@@ -37,7 +42,8 @@ BODY_EXTENSIONS = {
     "TableHeader": True,
     "TableCell": True,
     "LibraryPhoto": True,  # a figure with a photo from the library (photos.Photo), its caption
-    "NewsroomDesk": True,  # paste clean-up, embed hints, Russian and Kazakh labels
+    "NewsroomPaste": True,  # Word, Google Docs, LibreOffice and web pages pasted as clean structure
+    "NewsroomDesk": True,  # Russian and Kazakh labels, hints on links that readers get as embeds
 }
 
 RICH_TEXT_EXTENSIONS = {
@@ -48,14 +54,16 @@ RICH_TEXT_EXTENSIONS = {
     "OrderedList": True,
     "ListItem": True,
     "Link": LINK,
+    "NewsroomPaste": True,
     "NewsroomDesk": True,
 }
 
 # The newsroom's own editor extensions (static/newsroom/editor/extensions.js) and the markup
 # each may produce; django-prose-editor reads this setting for both the editor and the allowlist.
 EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("newsroom/editor/paste.js")], "extensions": {"NewsroomPaste": html_tags([])}},
     {
-        "js": ["newsroom/editor/extensions.js"],
+        "js": [static_lazy("newsroom/editor/extensions.js")],
         "extensions": {
             "Cite": html_tags(["cite"]),
             "LibraryPhoto": html_tags(
@@ -63,9 +71,10 @@ EDITOR_EXTENSIONS = [
             ),
             "NewsroomDesk": html_tags([]),
         },
-    }
+    },
 ]
 
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>)*</p>")
 _SYNONYMS = re.compile(r"<(/?)([bi])(?=[\s/>])", re.IGNORECASE)
 # Links opened in a new tab never get a handle on this page (reverse tabnabbing).
 _BLANK_TARGET_WITHOUT_REL = re.compile(r'<a (?![^>]*\brel=)([^>]*\btarget="_blank"[^>]*)>')
@@ -89,6 +98,7 @@ class Sanitizer:
         # <strong> and <em>, and so does the sanitiser, instead of dropping the emphasis.
         html = _SYNONYMS.sub(lambda match: f"<{match[1]}{'strong' if match[2] == 'b' else 'em'}", html)
         cleaned = self.cleaner.clean(html)
+        cleaned = _EMPTY_PARAGRAPH.sub("", cleaned)  # the editor's trailing blank lines
         return _BLANK_TARGET_WITHOUT_REL.sub(r'<a rel="noopener" \1>', cleaned)
 
 

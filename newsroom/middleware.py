@@ -1,11 +1,15 @@
-"""Project middleware: a log line per request, and a clean 503 while the database is away."""
+"""Project middleware: a log line per request, a clean 503 while the database is away, and the
+admin in the language its user chose."""
 
 import logging
 import time
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 
 request_log = logging.getLogger("newsroom.requests")
 error_log = logging.getLogger("newsroom.errors")
@@ -62,3 +66,31 @@ def database_unavailable(request, exception) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class AdminLanguageMiddleware:
+    """The admin speaks the language its user picked with the buttons next to "Log out" (Django's
+    ``set_language`` view keeps the choice in a cookie): a Kazakh journalist gets a Kazakh admin
+    and editor. The public site is untouched: there the address says the language (/kk/, /en/).
+    Goes after ``LocaleMiddleware``, which sets the default language for the admin's addresses."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code in self.languages and request.path_info.startswith(admin_prefix()):
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
+        return self.get_response(request)
+
+
+_admin_prefix = None
+
+
+def admin_prefix() -> str:
+    global _admin_prefix
+    if _admin_prefix is None:
+        _admin_prefix = reverse("admin:index")
+    return _admin_prefix

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_prose_editor",
     "taggit",
     "simple_history",
     "axes",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "newsroom.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the content and 304 for If-None-Match / If-Modified-Since (feeds set Last-Modified).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -221,7 +223,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    # The nonce only for the rich-text editor's one empty <style> element (newsroom/widgets.py).
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
 
 from articles.feeds import AllArticlesFeed, atom
 from articles.sitemaps import SITEMAPS, NewsSitemap, article_sitemap
@@ -14,6 +15,8 @@ admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 
 urlpatterns = [
+    # The admin's language buttons (newsroom.middleware.AdminLanguageMiddleware); POST only.
+    path("admin/language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),

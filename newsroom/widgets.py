@@ -3,6 +3,8 @@
 import json
 
 from django import forms
+from django_prose_editor.widgets import AdminProseEditorWidget
+from js_asset import InlineStyle
 
 from newsroom.slugs import CYRILLIC
 
@@ -36,3 +38,26 @@ class SlugAdminMixin:
         if db_field.name == "slug" and hasattr(self.model, "slug_source"):
             kwargs["widget"] = SlugInput(self.model.slug_source, db_field.max_length)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class RichTextWidget(AdminProseEditorWidget):
+    """The rich-text editor (django-prose-editor) with one of ``newsroom.html``'s configurations:
+    the toolbar offers exactly what the sanitiser keeps."""
+
+    def __init__(self, extensions: dict, attrs=None):
+        super().__init__(attrs=attrs, config={"extensions": extensions}, preset="configurable")
+
+    @property
+    def media(self):
+        # Tiptap injects its base CSS as an inline <style data-tiptap-style> unless one exists:
+        # an empty one carrying the request's nonce (the admin renders media with it) takes its
+        # place, and the rules come from prosemirror.css.
+        return super().media + forms.Media(
+            css={
+                "all": [
+                    InlineStyle("", **{"data-tiptap-style": ""}),
+                    "newsroom/editor/prosemirror.css",
+                    "newsroom/editor/editor.css",
+                ]
+            }
+        )

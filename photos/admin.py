@@ -92,9 +92,6 @@ class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, admin.ModelAdmin):
         (_("Record"), {"fields": ["size", "used_in", "uploaded_by", "created_at"]}),
     ]
 
-    class Media:
-        css = {"all": ["newsroom/admin.css"]}
-
     @admin.display(description=_("photo"))
     def thumbnail(self, photo):
         return format_html(

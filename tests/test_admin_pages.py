@@ -1,5 +1,7 @@
 """Every admin page renders, and bad input on the forms is a clear error that keeps what was typed."""
 
+import json
+
 import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
@@ -218,3 +220,26 @@ def test_every_admin_model_is_named_in_whole_sentences(superuser_client, model):
     with translation.override("kk"):
         assert not str(names.add).startswith("Add "), "the Kazakh catalogue lacks the sentences"
         assert "«{obj}»" in str(names.added)
+
+
+def test_the_admin_speaks_kazakh_to_whoever_chooses_it_and_the_site_keeps_its_addresses(superuser_client):
+    PublisherFactory()
+    response = superuser_client.post(
+        reverse("set_language"), {"language": "kk", "next": "/admin/articles/article/"}, follow=True
+    )
+    html = response.content.decode()
+    assert '<html lang="kk"' in html
+    assert "Өзгерту үшін мақаланы таңдаңыз" in html and "Мақала қосу" in html
+    add = superuser_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "<title>Мақала қосу" in add and "Басты фото" in add
+    catalogue = superuser_client.get(reverse("admin:jsi18n")).content.decode()
+    for label in ["Кітапханадағы фото", "Қалың (Ctrl+B)"]:  # the editor's labels, as JSON strings
+        assert json.dumps(label) in catalogue
+    assert '<html lang="ru">' in superuser_client.get("/").content.decode()  # readers: the address decides
+    superuser_client.post(reverse("set_language"), {"language": "ru", "next": "/admin/"})
+    assert "Выберите статью для изменения" in superuser_client.get("/admin/articles/article/").content.decode()
+
+
+def test_the_language_buttons_never_redirect_off_site(superuser_client):
+    response = superuser_client.post(reverse("set_language"), {"language": "kk", "next": "https://evil.example/"})
+    assert response.status_code == 302 and not response["Location"].startswith("https://evil")

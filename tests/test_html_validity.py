@@ -31,10 +31,23 @@ def test_public_pages_are_valid_html(client, tmp_path, settings):
     publisher = PublisherFactory()
     PromoBlockFactory(text="Факты и комментарии")
     person = PersonFactory(name="Айдос Сарсенбаев")
+    inline = PhotoFactory(renditions=True, caption="Подпись")
     article = ArticleFactory(
         title="Министр встретился с послом «Азербайджана»",
         lead="Лид — с тире",
-        body="<p>Текст</p><blockquote><p>«Цитата»</p></blockquote><ul><li>пункт</li></ul>",
+        # Everything the editor writes: headings, marks, a quote with its attribution, lists, a
+        # link opening a new tab, a library figure and lone links that become embeds.
+        body=(
+            "<h2>Подзаголовок</h2><p>Текст <strong>жирный</strong>, <em>курсив</em>, <u>подчёркнутый</u>.</p>"
+            "<blockquote><p>«Цитата»</p><p><cite>— Айдос Сарсенбаев, министр</cite></p></blockquote>"
+            '<ul><li><p>пункт</p></li></ul><ol start="2"><li><p>второй</p></li></ol><hr>'
+            '<p><a href="https://gov.kz/" target="_blank" rel="noopener">Сайт</a></p>'
+            f'<figure data-photo-id="{inline.pk}"><img src="/x.webp" alt="">'
+            "<figcaption>Фото в тексте</figcaption></figure>"
+            '<p><a href="https://t.me/dknews_kz/1234">https://t.me/dknews_kz/1234</a></p>'
+            "<p>https://www.youtube.com/watch?v=dQw4w9WgXcQ</p><p>https://x.com/akorda_press/status/1851</p>"
+            "<table><tbody><tr><th>Год</th></tr><tr><td>2026</td></tr></tbody></table>"
+        ),
         source=publisher,
         tags=["Культура"],
     )
@@ -66,14 +79,19 @@ def test_public_pages_are_valid_html(client, tmp_path, settings):
         assert response.status_code in {200, 404}, url
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
-        files.append(str(path))
+        files.append(path)
+    assert "embed-telegram" in (tmp_path / "article.html").read_text()
+    assert '<figure class="body-photo">' in (tmp_path / "article.html").read_text()
+    assert vnu_errors(files) == []
 
+
+def vnu_errors(files: list[Path]) -> list[str]:
+    """The Nu Html Checker's errors in these HTML files (also used by the browser tests)."""
     result = subprocess.run(
-        [JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        [JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
         capture_output=True,
         text=True,
         timeout=180,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
-    assert errors == []
+    return [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
