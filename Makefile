@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make run   - virtualenv, install, migrate the local SQLite database, demo content, serve on 127.0.0.1:8000
+#                with the background worker beside it
 #   make test  - the same set-up, then the whole test suite (PostgreSQL when DATABASE_URL is set)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -47,8 +48,11 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py make_renditions --missing
 
+# The web server and the background worker together; Ctrl+C (or the end of either) stops both.
 run: demo
-	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Stop with Ctrl+C."
+	@echo "Serving http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/) with the background worker. Stop both with Ctrl+C."
+	@$(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # vnu.jar (the Nu Html Checker, from npm) for the HTML validity test; needs npm and Java.

@@ -200,13 +200,19 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
         pages_changed()
 
 
-def article_view_record(article_id: int) -> None:
+def article_view_record(article_id: int) -> int:
     """A reader opened the article (also when the page came from the cache). With Redis, one
     buffered increment there (``articles/views_buffer.py``); else (or if Redis is down) one
-    atomic upsert into ``ArticleViews``. Either way concurrent readers never lose a view."""
+    atomic upsert into ``ArticleViews``. Either way concurrent readers never lose a view.
+
+    Returns what to add to the count read from the database before: this view, or all the
+    article's views waiting in Redis, this one included (so the page shows the true figure)."""
     client = views_buffer.redis_client()
-    if client is None or not views_buffer.record(client, article_id):  # no Redis, or Redis is down
+    waiting = views_buffer.record(client, article_id) if client is not None else None
+    if waiting is None:  # no Redis, or Redis is down
         views_buffer.write({article_id: 1})
+        return 1
+    return waiting
 
 
 def next_scheduled_change() -> dt.datetime | None:

@@ -253,8 +253,7 @@ class ArticleDetailView(DetailView):
         if is_staff(request.user):
             return self.render_article(article, preview=False)
         if request.method == "GET":  # a HEAD request (a link checker, a monitor) is not a reader
-            article_view_record(article.pk)
-            article.view_count += 1
+            article.view_count += article_view_record(article.pk)
         response = self.render_article(article, preview=False)
         # A reader served from the page cache is counted too (newsroom.pagecache).
         response.on_cache_hit = ("articles.services.article_view_record", (article.pk,))

@@ -36,18 +36,32 @@ def redis_client():
     return cache._cache.get_client(write=True)
 
 
-def record(client, article_id: int) -> bool:
-    """Buffer one view; False if Redis cannot be reached (then the caller writes it at once)."""
+def record(client, article_id: int) -> int | None:
+    """Buffer one view; returns the article's views waiting in Redis (this one included), or
+    None if Redis cannot be reached (then the caller writes it at once)."""
     pipe = client.pipeline(transaction=False)
     pipe.hincrby(cache.make_and_validate_key(PENDING_KEY), str(article_id), 1)
     pipe.set(cache.make_and_validate_key(LOCK_KEY), 1, nx=True, ex=settings.VIEW_COUNT_FLUSH_SECONDS)
     done = cache.call_redis(None, pipe.execute)
     if done is None:
-        return False
-    _count, flush_due = done
+        return None
+    waiting, flush_due = done
     if flush_due:
-        flush_locked()
-    return True
+        written = flush_locked()
+        if written is not None:  # this article's waiting views (this one included) are now written
+            return written.get(article_id, 0)
+    return waiting
+
+
+def pending(article_ids) -> dict[int, int]:
+    """The views of these articles that wait in Redis (not yet in the database): what the
+    admin adds to the database's counts. Empty without Redis or when it cannot be reached."""
+    client = redis_client()
+    ids = [str(article_id) for article_id in article_ids]
+    if client is None or not ids:
+        return {}
+    values = cache.call_redis(None, client.hmget, cache.make_and_validate_key(PENDING_KEY), ids)
+    return {int(key): int(value) for key, value in zip(ids, values or [], strict=False) if value}
 
 
 def hit_counter(article_id: int) -> HitCounter | None:
@@ -64,23 +78,30 @@ def hit_counter(article_id: int) -> HitCounter | None:
     )
 
 
-def flush_locked() -> None:
-    """The caller took the flush lock: write what waited (or leave it in Redis for the next)."""
+def flush_locked() -> dict[int, int] | None:
+    """The caller took the flush lock: write what waited (or leave it in Redis for the next);
+    returns the views written per article, or None if they stayed in Redis."""
     try:
-        flush(redis_client())
+        return take_and_write(redis_client())
     except (*DATABASE_ERRORS, RedisError) as error:  # the counts stay in (or went back to) Redis
         log.warning("view counts not flushed: %s", type(error).__name__)
+        return None
 
 
 def flush(client) -> int:
     """Move the buffered views into the database; returns how many were written."""
+    return sum(take_and_write(client).values())
+
+
+def take_and_write(client) -> dict[int, int]:
+    """Move the buffered views into the database; returns them per article."""
     pending = cache.make_and_validate_key(PENDING_KEY)
     taken = f"{pending}:flushing:{uuid.uuid4().hex}"
     try:
         client.rename(pending, taken)
     except Exception as error:  # redis.ResponseError "no such key": nothing buffered
         if "no such key" in str(error).lower():
-            return 0
+            return {}
         raise
     counts = {int(key): int(value) for key, value in client.hgetall(taken).items()}
     try:
@@ -93,7 +114,7 @@ def flush(client) -> int:
         restore.execute()
         raise
     client.delete(taken)
-    return sum(counts.values())
+    return counts
 
 
 def write(counts: dict[int, int]) -> None:

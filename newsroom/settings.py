@@ -67,11 +67,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "django_tasks_db",
     "taggit",
     "simple_history",
     "axes",
     # After the third-party apps: newsroom/admin.py re-registers their admins (auth, axes).
     "newsroom",
+    "jobs",
     "photos",
     "agencies",
     "articles",
@@ -156,6 +158,8 @@ if REDIS_URL:
             "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+            # Sites (or test runs) sharing one Redis keep apart by a prefix of their own.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
         }
     }
 else:
@@ -173,6 +177,18 @@ PAGE_CACHE_SCHEDULE = "articles.services.next_scheduled_change"
 # With REDIS_URL, view counts are buffered in Redis and written to the database at most this
 # often, in one statement (articles/views_buffer.py); 0 writes every view at once.
 VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", "5"))
+
+# Background work (jobs/worker.py, `manage.py worker`): Django's tasks framework with the queue in
+# the database (django-tasks-db), and the periodic jobs the worker runs (dotted path: seconds).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+PERIODIC_JOBS = {
+    # Buffered view counts reach the database even when no reader comes (with REDIS_URL).
+    "articles.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
+}
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
+TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))  # doubles with each attempt
+# A worker not seen for this long is dead: the task it was running goes back to the queue.
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -295,5 +311,9 @@ LOGGING = {
         },
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        # The worker: one line per task and per periodic job run.
+        "jobs": {"handlers": ["stderr"], "level": os.environ.get("WORKER_LOG_LEVEL", "INFO"), "propagate": False},
+        # The worker logs each task itself; Django's tasks framework would say it twice more.
+        "django.tasks": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }

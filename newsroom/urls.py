@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from articles.feeds import AllArticlesFeed, atom
 from articles.sitemaps import SITEMAPS, NewsSitemap, article_sitemap
+from jobs.views import worker_health
 from newsroom.pagecache import public_page
 from newsroom.views import healthz, readyz, robots_txt
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("healthz/worker", worker_health, name="healthz_worker"),
     path("sitemap.xml", public_page(sitemap_views.index), {"sitemaps": SITEMAPS}, name="sitemap_index"),
     path(
         "sitemap-news.xml",

@@ -54,6 +54,13 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Tasks run at once, in the test, unless a test asks for the real queue (the worker's
+    tests set the database backend and start ``manage.py worker``)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a per-test folder, never into var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

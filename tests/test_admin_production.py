@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, PromoBlock
 from articles.models import Article, Country, Person, Section, Tag
+from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from photos.models import Photo
 from tests.factories import (
     ArticleFactory,
@@ -114,6 +115,16 @@ def objects(roles):
         Agency: PublisherFactory(),
         PromoBlock: PromoBlockFactory(),
         Photo: photo,
+        BackgroundJob: BackgroundJob.objects.create(
+            task_path="tests.jobs.tasks.write_mark",
+            args_kwargs={"args": ["/tmp/x"], "kwargs": {}},
+            backend_name="default",
+            run_after=now,
+        ),
+        PeriodicJob: PeriodicJob.objects.create(name="articles.tasks.flush_view_counts", interval_seconds=5),
+        WorkerHeartbeat: WorkerHeartbeat.objects.create(
+            worker_id="host-1-abc", hostname="host", pid=1, started_at=now, seen_at=now
+        ),
         Group: Group.objects.get(name="Editor"),
         roles["editor"].__class__: roles["editor"],
         AccessAttempt: AccessAttempt.objects.create(

@@ -146,3 +146,21 @@ def test_a_flush_skips_deleted_articles_and_applies_views_taken_back(redis_cache
     assert views_buffer.flush(redis_cache) == 4
     assert kept.view_count == 1
     assert views_buffer.flush(redis_cache) == 0  # nothing left waiting: the flush did not fail
+
+
+def test_the_page_and_the_admin_count_the_views_still_waiting_in_redis(client, admin_client, redis_cache, settings):
+    """What waits in Redis for the next flush is part of the figure readers and editors see."""
+    settings.VIEW_COUNT_FLUSH_SECONDS = 60
+    settings.PAGE_CACHE_SECONDS = 0  # every view renders the page
+    PublisherFactory()
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    assert "1 просмотр" in client.get(url).content.decode()  # flushed at once: it took the lock
+    assert "2 просмотра" in client.get(url).content.decode()  # one in the database, one waiting
+    assert "3 просмотра" in client.get(url).content.decode()
+    article.refresh_from_db()
+    assert article.view_count == 1
+    listing = admin_client.get("/admin/articles/article/").content.decode()
+    assert '<td class="field-views">3</td>' in listing
+    change = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert '<div class="readonly">3</div>' in change
