@@ -28,12 +28,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def local_time(value) -> str:
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M:%S") if value else "—"
+
+
 STATUS_LABELS = {
     TaskResultStatus.READY: _("Queued"),
     TaskResultStatus.RUNNING: _("Running"),
     TaskResultStatus.FAILED: _("Failed"),
     TaskResultStatus.SUCCESSFUL: _("Done"),
 }
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() in STATUS_LABELS else queryset
 
 
 @admin.register(BackgroundJob)
@@ -49,8 +64,8 @@ class BackgroundJobAdmin(AdminNamesMixin, ReadOnlyAdmin):
         changed=_("The background job “{obj}” was changed."),
         deleted=_("The background job “{obj}” was deleted."),
     )
-    list_display = ["task", "state", "attempts", "enqueued_at", "run_after_time", "finished_at", "error"]
-    list_filter = ["status", "queue_name"]
+    list_display = ["task", "state", "attempts", "queued", "run_after_time", "finished", "error"]
+    list_filter = [StatusFilter]
     search_fields = ["task_path", "exception_class_path"]
     ordering = ["-enqueued_at"]
     actions = ["retry"]
@@ -59,10 +74,10 @@ class BackgroundJobAdmin(AdminNamesMixin, ReadOnlyAdmin):
         "state",
         "attempts",
         "queue_name",
-        "enqueued_at",
+        "queued",
         "run_after_time",
-        "started_at",
-        "finished_at",
+        "started",
+        "finished",
         "arguments",
         "return_value",
         "exception_class_path",
@@ -85,11 +100,23 @@ class BackgroundJobAdmin(AdminNamesMixin, ReadOnlyAdmin):
     def attempts(self, job):
         return job.attempts
 
+    @admin.display(ordering="enqueued_at", description=_("queued at"))
+    def queued(self, job):
+        return local_time(job.enqueued_at)
+
+    @admin.display(ordering="started_at", description=_("started at"))
+    def started(self, job):
+        return local_time(job.started_at)
+
+    @admin.display(ordering="finished_at", description=_("finished at"))
+    def finished(self, job):
+        return local_time(job.finished_at)
+
     @admin.display(ordering="run_after", description=_("next attempt"))
     def run_after_time(self, job):
         if job.status != TaskResultStatus.READY or job.run_after.year >= 9999:
             return "—"
-        return timezone.localtime(job.run_after).strftime("%d.%m.%Y %H:%M:%S")
+        return local_time(job.run_after)
 
     @admin.display(description=_("arguments"))
     def arguments(self, job):

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.pagecache import pages_changed
@@ -134,6 +134,11 @@ class AdminNamesMixin:
         elif "_addanother" in request.POST:
             message = format_html("{} {}", message, gettext("You can add another one below."))
         return message
+
+
+# Django's own strings that its Russian and Kazakh catalogues do not translate yet (added in
+# Django 6.1): our catalogue does (locale/*/LC_MESSAGES/django.po).
+DJANGO_STRINGS = [gettext_noop("- Select an option -")]
 
 
 # -- The third-party models the admin shows (accounts, login records), with their sentences --
