@@ -125,25 +125,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def site_server(transactional_db, var_dir, settings):
-    """gunicorn with the production settings (DEBUG=0, manifest static files), one worker, on
-    the test database; started for each test, so no page cache outlives the test's data."""
+def start_gunicorn(env: dict) -> SiteServer | None:
+    """gunicorn on a free port, once it answers as itself; None when another server answered
+    (it took the port between the probe and gunicorn's bind)."""
     port = free_port()
-    env = subprocess_env(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        DATABASE_URL=database_url(),
-        NEWSROOM_VAR_DIR=str(var_dir),  # STATIC_ROOT: the session's collectstatic output
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="1",
-        REQUEST_LOG_LEVEL="WARNING",
-        GUNICORN_LOGLEVEL="warning",
-    )
-    env.pop("REDIS_URL", None)  # one worker's in-process cache: nothing shared with other tests
+    token = secrets.token_hex(8)
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "E2E_SERVER_TOKEN": token}
     root = Path(__file__).resolve().parents[2]
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.e2e.wsgi:application"],
@@ -155,16 +142,45 @@ def site_server(transactional_db, var_dir, settings):
     deadline = time.monotonic() + 30
     while True:
         if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode} before answering")
+            return None  # most often: the port was taken
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
+                if answer.headers.get("X-Test-Server") == token:
+                    return SiteServer(url=url, process=process)
                 break
         except (urllib.error.URLError, ConnectionError):
             if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("gunicorn did not answer within 30 s")
+                break
             time.sleep(0.1)
-    yield SiteServer(url=url, process=process)
+    process.kill()
+    process.wait()
+    return None
+
+
+@pytest.fixture
+def site_server(transactional_db, var_dir, settings):
+    """gunicorn with the production settings (DEBUG=0, manifest static files), one worker, on
+    the test database; started for each test, so no page cache outlives the test's data."""
+    env = subprocess_env(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=database_url(),
+        NEWSROOM_VAR_DIR=str(var_dir),  # STATIC_ROOT: the session's collectstatic output
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        GUNICORN_WORKERS="1",
+        REQUEST_LOG_LEVEL="WARNING",
+        GUNICORN_LOGLEVEL="warning",
+    )
+    env.pop("REDIS_URL", None)  # one worker's in-process cache: nothing shared with other tests
+    for _attempt in range(3):
+        if server := start_gunicorn(env):
+            break
+    else:
+        pytest.fail("gunicorn did not start and answer on a free port in three attempts")
+    process = server.process
+    yield server
     process.terminate()
     try:
         process.wait(timeout=10)
