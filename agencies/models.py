@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.i18n import TranslatedMixin, translation
 from newsroom.slugs import UniqueSlugMixin
 from photos.images import DatedPath, SafeImageField
 
@@ -15,11 +16,15 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(is_publisher=True).first()
 
 
-class Agency(UniqueSlugMixin, models.Model):
+class Agency(TranslatedMixin, UniqueSlugMixin, models.Model):
     name = models.CharField(
         _("full name"), max_length=255, help_text=_("e.g. Международное информационное агентство «DKNews»")
     )
+    name_kk = translation(models.CharField, _("full name (Kazakh)"), max_length=255)
+    name_en = translation(models.CharField, _("full name (English)"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, help_text=_("e.g. МИА «DKNews»"))
+    short_name_kk = translation(models.CharField, _("short name (Kazakh)"), max_length=100)
+    short_name_en = translation(models.CharField, _("short name (English)"), max_length=100)
     slug = models.SlugField(
         _("slug"), max_length=120, unique=True, blank=True, help_text=_("Leave empty to build it from the short name.")
     )
@@ -33,7 +38,15 @@ class Agency(UniqueSlugMixin, models.Model):
         help_text=_("Exactly one agency publishes this site; the others are sources."),
     )
     registration_authority = models.CharField(_("registration authority"), max_length=255, blank=True)
+    registration_authority_kk = translation(models.CharField, _("registration authority (Kazakh)"), max_length=255)
+    registration_authority_en = translation(models.CharField, _("registration authority (English)"), max_length=255)
     registration_number = models.CharField(_("registration certificate number"), max_length=50, blank=True)
+    registration_number_en = translation(
+        models.CharField,
+        _("registration certificate number (Latin letters)"),
+        max_length=50,
+        help_text=_("As English documents write it, e.g. 10484-AA. Empty: the number as above."),
+    )
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
     logo = SafeImageField(
         _("logo"),
@@ -46,6 +59,7 @@ class Agency(UniqueSlugMixin, models.Model):
 
     slug_source = "short_name"
     slug_fallback = "agency"
+    translated_fields = ("name", "short_name", "registration_authority")
 
     class Meta:
         verbose_name = _("agency")
@@ -84,20 +98,31 @@ class Agency(UniqueSlugMixin, models.Model):
     @property
     def credit_name(self) -> str:
         """The name a credit line uses: «..., передает DKNews.kz»."""
-        return self.domain or self.short_name
+        return self.domain or self.i18n.short_name
 
 
-class PromoBlock(models.Model):
-    """One of the agency's channels, advertised under articles (a Telegram channel, a newsletter)."""
+class PromoBlock(TranslatedMixin, models.Model):
+    """One of the agency's channels, advertised under articles (a Telegram channel, a newsletter).
+    Each language's site may point to a channel of its own (``url_kk``, ``url_en``)."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_kk = translation(models.CharField, _("title (Kazakh)"), max_length=200)
+    title_en = translation(models.CharField, _("title (English)"), max_length=200)
     text = models.TextField(_("text"), blank=True)
+    text_kk = translation(models.TextField, _("text (Kazakh)"))
+    text_en = translation(models.TextField, _("text (English)"))
     url = models.URLField(_("link"), max_length=500)
+    url_kk = translation(models.URLField, _("link (Kazakh)"), max_length=500)
+    url_en = translation(models.URLField, _("link (English)"), max_length=500)
     link_text = models.CharField(
         _("link text"), max_length=100, blank=True, help_text=_("Leave empty for «Subscribe for free».")
     )
+    link_text_kk = translation(models.CharField, _("link text (Kazakh)"), max_length=100)
+    link_text_en = translation(models.CharField, _("link text (English)"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Smaller numbers come first."))
+
+    translated_fields = ("title", "text", "url", "link_text")
 
     class Meta:
         verbose_name = _("promo block")

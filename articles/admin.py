@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
@@ -33,7 +33,7 @@ from articles.services import (
     user_can_publish,
     user_can_share,
 )
-from newsroom.admin import AdminNames, AdminNamesMixin, ForgetsCachedReadsMixin
+from newsroom.admin import AdminNames, AdminNamesMixin, ForgetsCachedReadsMixin, TranslatedAdminMixin
 from newsroom.html import BODY_EXTENSIONS, RICH_TEXT_EXTENSIONS
 from newsroom.widgets import RichTextWidget, SlugAdminMixin
 from photos.widgets import PhotoSelect
@@ -506,20 +506,25 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
         except ValueError:
             page = 1
         tags = Tag.objects.order_by("name")
-        if term:
-            tags = tags.filter(name__icontains=term)
+        if term:  # by any of its names; the value is always the Russian name, the topic's key
+            tags = tags.filter(Q(name__icontains=term) | Q(name_kk__icontains=term) | Q(name_en__icontains=term))
         start = (page - 1) * TAG_SUGGESTIONS_PER_PAGE
-        names = list(tags.values_list("name", flat=True)[start : start + TAG_SUGGESTIONS_PER_PAGE + 1])
+        rows = list(tags.values_list("name", "name_kk", "name_en")[start : start + TAG_SUGGESTIONS_PER_PAGE + 1])
         return JsonResponse(
             {
-                "results": [{"id": name, "text": name} for name in names[:TAG_SUGGESTIONS_PER_PAGE]],
-                "pagination": {"more": len(names) > TAG_SUGGESTIONS_PER_PAGE},
+                "results": [
+                    {"id": name, "text": " · ".join(dict.fromkeys(n for n in (name, kk, en) if n))}
+                    for name, kk, en in rows[:TAG_SUGGESTIONS_PER_PAGE]
+                ],
+                "pagination": {"more": len(rows) > TAG_SUGGESTIONS_PER_PAGE},
             }
         )
 
 
 @admin.register(Section)
-class SectionAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin):
+class SectionAdmin(
+    AdminNamesMixin, ForgetsCachedReadsMixin, TranslatedAdminMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin
+):
     names = AdminNames(
         add=_("Add section"),
         change=_("Change section"),
@@ -531,10 +536,11 @@ class SectionAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin,
         changed=_("The section “{obj}” was changed."),
         deleted=_("The section “{obj}” was deleted."),
     )
-    list_display = ["name", "slug", "position", "article_count"]
-    rich_text_fields = ["description"]
+    list_display = ["name", "slug", "position", "article_count", "translations"]
+    rich_text_fields = ["description", "description_kk", "description_en"]
     list_editable = ["position"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_kk", "name_en"]
+    fields = [("name", "name_kk", "name_en"), "slug", "position", "description", "description_kk", "description_en"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))
@@ -545,7 +551,9 @@ class SectionAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin,
 
 
 @admin.register(Person)
-class PersonAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin):
+class PersonAdmin(
+    AdminNamesMixin, ForgetsCachedReadsMixin, TranslatedAdminMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin
+):
     names = AdminNames(
         add=_("Add person"),
         change=_("Change person"),
@@ -557,15 +565,26 @@ class PersonAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin, 
         changed=_("The person “{obj}” was changed."),
         deleted=_("The person “{obj}” was deleted."),
     )
-    list_display = ["name", "position", "organisation", "country", "user"]
-    rich_text_fields = ["bio"]
+    list_display = ["name", "position", "organisation", "country", "user", "translations"]
+    rich_text_fields = ["bio", "bio_kk", "bio_en"]
     list_select_related = ["country", "user"]
     list_filter = [("user", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "position", "organisation"]
+    search_fields = ["name", "name_en", "position", "position_kk", "position_en", "organisation"]
     autocomplete_fields = ["country", "user"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "position", "organisation", "country"]}),
-        (_("Profile"), {"fields": ["photo", "bio"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("name", "name_en"),
+                    "slug",
+                    ("position", "position_kk", "position_en"),
+                    ("organisation", "organisation_kk", "organisation_en"),
+                    "country",
+                ]
+            },
+        ),
+        (_("Profile"), {"fields": ["photo", "bio", "bio_kk", "bio_en"]}),
         (_("Author account"), {"fields": ["user"], "classes": ["collapse"]}),
     ]
 
@@ -594,7 +613,9 @@ class CountryAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin):
+class TagAdmin(
+    AdminNamesMixin, ForgetsCachedReadsMixin, TranslatedAdminMixin, RichTextAdminMixin, SlugAdminMixin, admin.ModelAdmin
+):
     names = AdminNames(
         add=_("Add topic"),
         change=_("Change topic"),
@@ -606,10 +627,10 @@ class TagAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, RichTextAdminMixin, Slu
         changed=_("The topic “{obj}” was changed."),
         deleted=_("The topic “{obj}” was deleted."),
     )
-    list_display = ["name", "slug", "article_count"]
+    list_display = ["name", "name_kk", "name_en", "slug", "article_count", "translations"]
     rich_text_fields = ["description"]
-    search_fields = ["name"]
-    fields = ["name", "slug", "description"]
+    search_fields = ["name", "name_kk", "name_en"]
+    fields = [("name", "name_kk", "name_en"), "slug", "description"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("tagged_articles"))

@@ -13,7 +13,14 @@ PUBLISHER = {
     "founded_year": 2006,
     "is_publisher": True,
     "registration_authority": "Министерство культуры и информации Республики Казахстан",
+    "name_kk": "«DKNews» халықаралық ақпарат агенттігі",
+    "short_name_kk": "«DKNews» ХАА",
+    "registration_authority_kk": "Қазақстан Республикасы Мәдениет және ақпарат министрлігі",
+    "name_en": "DKNews International News Agency",
+    "short_name_en": "DKNews",
+    "registration_authority_en": "the Ministry of Culture and Information of the Republic of Kazakhstan",
     "registration_number": "10484-АА",
+    "registration_number_en": "10484-AA",
     "registration_date": dt.date(2010, 1, 20),
 }
 
@@ -22,6 +29,10 @@ SOURCES = [
         "slug": "dala-news",
         "name": "Информационное агентство «Дала Ньюс»",
         "short_name": "ИА «Дала Ньюс»",
+        "name_kk": "«Дала Ньюс» ақпарат агенттігі",
+        "short_name_kk": "«Дала Ньюс» АА",
+        "name_en": "Dala News Agency",
+        "short_name_en": "Dala News",
         "domain": "dalanews.example",
         "founded_year": 2015,
     },
@@ -33,21 +44,68 @@ PROMO_BLOCKS = [
         "text": "Главные новости отрасли, цифры и мнения экспертов — каждый день в одном канале.",
         "url": "https://t.me/s/example_neft_i_gaz",
         "link_text": "Бесплатная подписка",
+        "title_kk": "«Қазақстанның мұнайы мен газы» Telegram-арнасы. Деректер мен пікірлер",
+        "text_kk": "Саланың басты жаңалықтары, сандар мен сарапшылар пікірі — күн сайын бір арнада.",
+        "link_text_kk": "Тегін жазылу",
+        "title_en": "Oil and Gas of Kazakhstan on Telegram: facts and comment",
+        "text_en": "The industry's main news, figures and expert views, every day in one channel.",
+        "link_text_en": "Subscribe for free",
         "position": 1,
     },
 ]
 
 SECTIONS = [
-    {"slug": "politika", "name": "Политика", "position": 1, "description": "Государство, дипломатия, выборы."},
-    {"slug": "ekonomika", "name": "Экономика", "position": 2, "description": "Отрасли, рынки, бюджет."},
-    {"slug": "obshchestvo", "name": "Общество", "position": 3, "description": "Города, люди, социальная сфера."},
-    {"slug": "kultura", "name": "Культура", "position": 4, "description": "Театр, кино, музыка, книги."},
-    {"slug": "sport", "name": "Спорт", "position": 5, "description": ""},
-]
+    {
+        "slug": "politika", "name": "Политика", "position": 1, "description": "Государство, дипломатия, выборы.",
+        "name_kk": "Саясат", "description_kk": "Мемлекет, дипломатия, сайлау.",
+        "name_en": "Politics", "description_en": "The state, diplomacy, elections.",
+    },
+    {
+        "slug": "ekonomika", "name": "Экономика", "position": 2, "description": "Отрасли, рынки, бюджет.",
+        "name_kk": "Экономика", "description_kk": "Салалар, нарықтар, бюджет.",
+        "name_en": "Economy", "description_en": "Industries, markets, the budget.",
+    },
+    {
+        "slug": "obshchestvo", "name": "Общество", "position": 3, "description": "Города, люди, социальная сфера.",
+        "name_kk": "Қоғам", "description_kk": "Қалалар, адамдар, әлеуметтік сала.",
+        "name_en": "Society", "description_en": "Cities, people, social affairs.",
+    },
+    {
+        "slug": "kultura", "name": "Культура", "position": 4, "description": "Театр, кино, музыка, книги.",
+        "name_kk": "Мәдениет", "description_kk": "Театр, кино, музыка, кітаптар.",
+        "name_en": "Culture", "description_en": "Theatre, film, music, books.",
+    },
+    {"slug": "sport", "name": "Спорт", "position": 5, "description": "", "name_kk": "Спорт", "name_en": "Sport"},
+]  # fmt: skip
+
+# Topics in Kazakh and English (the Russian name is the topic's own).
+TOPICS = {
+    "Культура": ("Мәдениет", "Culture"),
+    "Дипломатия": ("Дипломатия", "Diplomacy"),
+    "Азербайджан": ("Әзірбайжан", "Azerbaijan"),
+    "Нефть и газ": ("Мұнай және газ", "Oil and gas"),
+    "Экономика": ("Экономика", "Economy"),
+    "Экология": ("Экология", "Environment"),
+    "Қоғам": ("Қоғам", "Society"),
+    "Білім": ("Білім", "Education"),
+    "Бокс": ("Бокс", "Boxing"),
+    "Спорт": ("Спорт", "Sport"),
+    "Транспорт": ("Көлік", "Transport"),
+    "Астана": ("Астана", "Astana"),
+    "Музыка": ("Музыка", "Music"),
+    "Шахматы": ("Шахмат", "Chess"),
+}
 
 PEOPLE = [
     {
         "slug": "aidos-sarsenbaev",
+        "name_en": "Aidos Sarsenbayev",
+        "position_kk": "Қазақстан Республикасының мәдениет және спорт министрі",
+        "position_en": "Minister of Culture and Sport of the Republic of Kazakhstan",
+        "organisation_kk": "ҚР Мәдениет және спорт министрлігі",
+        "organisation_en": "Ministry of Culture and Sport of Kazakhstan",
+        "bio_kk": "Демонстрациялық материалдардың ойдан шығарылған кейіпкері.",
+        "bio_en": "A fictional character of the demo content.",
         "name": "Айдос Сарсенбаев",
         "position": "министр культуры и спорта Республики Казахстан",
         "organisation": "Министерство культуры и спорта РК",
@@ -56,6 +114,13 @@ PEOPLE = [
     },
     {
         "slug": "rashad-guliev",
+        "name_en": "Rashad Guliyev",
+        "position_kk": "Әзірбайжан Республикасының Қазақстан Республикасындағы Төтенше және Өкілетті Елшісі",
+        "position_en": "Ambassador Extraordinary and Plenipotentiary of the Republic of Azerbaijan to the Republic of Kazakhstan",
+        "organisation_kk": "Әзірбайжанның Қазақстандағы елшілігі",
+        "organisation_en": "Embassy of Azerbaijan in Kazakhstan",
+        "bio_kk": "Демонстрациялық материалдардың ойдан шығарылған кейіпкері.",
+        "bio_en": "A fictional character of the demo content.",
         "name": "Рашад Гулиев",
         "position": "Чрезвычайный и Полномочный Посол Азербайджанской Республики в Республике Казахстан",
         "organisation": "Посольство Азербайджана в Казахстане",
@@ -64,6 +129,11 @@ PEOPLE = [
     },
     {
         "slug": "gulnara-ospanova",
+        "name_en": "Gulnara Ospanova",
+        "position_kk": "қала әкімі (ойдан шығарылған)",
+        "position_en": "city akim, or mayor (fictional)",
+        "organisation_kk": "Әкімдік",
+        "organisation_en": "Akimat (city administration)",
         "name": "Гульнара Оспанова",
         "position": "аким города (вымышленный)",
         "organisation": "Акимат",
@@ -72,6 +142,11 @@ PEOPLE = [
     },
     {
         "slug": "marat-zhunusov",
+        "name_en": "Marat Zhunusov",
+        "position_kk": "бокстан құраманың бас бапкері",
+        "position_en": "head coach of the national boxing team",
+        "organisation_kk": "Бокс федерациясы",
+        "organisation_en": "Boxing Federation",
         "name": "Марат Жунусов",
         "position": "главный тренер сборной по боксу",
         "organisation": "Федерация бокса",
@@ -81,6 +156,11 @@ PEOPLE = [
     # Authors: linked to the demo staff accounts by load_demo.
     {
         "slug": "dina-akhmetova",
+        "name_en": "Dina Akhmetova",
+        "position_kk": "тілші",
+        "position_en": "correspondent",
+        "organisation_kk": "«DKNews» ХАА",
+        "organisation_en": "DKNews",
         "name": "Дина Ахметова",
         "position": "корреспондент",
         "organisation": "МИА «DKNews»",
@@ -90,6 +170,11 @@ PEOPLE = [
     },
     {
         "slug": "timur-bekov",
+        "name_en": "Timur Bekov",
+        "position_kk": "шығарушы редактор",
+        "position_en": "managing editor",
+        "organisation_kk": "«DKNews» ХАА",
+        "organisation_en": "DKNews",
         "name": "Тимур Беков",
         "position": "выпускающий редактор",
         "organisation": "МИА «DKNews»",

@@ -39,14 +39,16 @@ class ArticleFeed(Feed):
 
     def title(self, obj):
         publisher = publisher_get()
-        name = publisher.short_name if publisher else _("Newsroom")
-        return f"{name}: {obj}" if obj else str(name)
+        name = publisher.i18n.short_name if publisher else _("Newsroom")
+        return f"{name}: {obj.i18n.name}" if obj else str(name)
 
     def link(self, obj):
         return obj.get_absolute_url() if obj else reverse("articles:list")
 
     def description(self, obj):
-        return _("The latest news") if obj is None else _("The latest news: %(subject)s") % {"subject": obj}
+        if obj is None:
+            return _("The latest news")
+        return _("The latest news: %(subject)s") % {"subject": obj.i18n.name}
 
     def feed_url(self, obj):
         return self.request.path
@@ -79,10 +81,10 @@ class ArticleFeed(Feed):
         return item.significant_update_at or item.publish_at
 
     def item_author_name(self, item):
-        return ", ".join(author.name for author in item.loaded("authors")) or None
+        return ", ".join(author.i18n.name for author in item.loaded("authors")) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in item.loaded("tags")]
+        return [tag.i18n.name for tag in item.loaded("tags")]
 
     def item_enclosure_url(self, item):
         return self.request.build_absolute_uri(item.photo.image.url) if item.photo else None
@@ -133,12 +135,6 @@ class AuthorFeed(ArticleFeed):
 
     def link(self, obj):
         return reverse("articles:author", kwargs={"slug": obj.slug})
-
-    def title(self, obj):
-        return super().title(obj.name)
-
-    def description(self, obj):
-        return super().description(obj.name)
 
     def narrow(self, articles, obj):
         return articles.filter(authors=obj)

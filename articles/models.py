@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -20,6 +20,7 @@ from taggit.models import TagBase, TaggedItemBase
 from articles.body import body_photo_ids
 from newsroom.addresses import slug_url
 from newsroom.html import sanitize_html, sanitize_rich_text
+from newsroom.i18n import TranslatedMixin, translation
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
 from photos.images import DatedPath, SafeImageField
 from photos.models import Photo
@@ -54,17 +55,22 @@ class Country(models.Model):
         return {"kk": self.name_kk, "en": self.name_en}.get(get_language(), self.name_ru)
 
 
-class Section(UniqueSlugMixin, models.Model):
+class Section(TranslatedMixin, UniqueSlugMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_kk = translation(models.CharField, _("name (Kazakh)"), max_length=100)
+    name_en = translation(models.CharField, _("name (English)"), max_length=100)
     slug = models.SlugField(
         _("slug"), max_length=120, unique=True, blank=True, help_text=_("Leave empty to build it from the name.")
     )
     description = models.TextField(_("description"), blank=True)
+    description_kk = translation(models.TextField, _("description (Kazakh)"))
+    description_en = translation(models.TextField, _("description (English)"))
     position = models.PositiveSmallIntegerField(
         _("position in the menu"), default=0, help_text=_("Smaller numbers come first.")
     )
 
     slug_fallback = "section"
+    translated_fields = ("name", "description")
 
     class Meta:
         verbose_name = _("section")
@@ -75,29 +81,44 @@ class Section(UniqueSlugMixin, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.description = sanitize_rich_text(self.description)
+        for field in ("description", "description_kk", "description_en"):
+            setattr(self, field, sanitize_rich_text(getattr(self, field)))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return slug_url("articles:section", self.slug)
 
 
-class Person(UniqueSlugMixin, models.Model):
-    """A newsmaker mentioned in stories, or an author (then linked to a staff user)."""
+class Person(TranslatedMixin, UniqueSlugMixin, models.Model):
+    """A newsmaker mentioned in stories, or an author (then linked to a staff user). A name is
+    written one way (with an optional Latin spelling for the English site); the position,
+    organisation and bio have Kazakh and English versions."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
+    name_en = translation(
+        models.CharField,
+        _("name in Latin letters (English site)"),
+        max_length=200,
+        help_text=_("e.g. Aidos Sarsenbayev. Empty: the name as written above."),
+    )
     slug = models.SlugField(
         _("slug"), max_length=120, unique=True, blank=True, help_text=_("Leave empty to build it from the name.")
     )
     position = models.CharField(
         _("position"), max_length=300, blank=True, help_text=_("e.g. министр культуры и спорта")
     )
+    position_kk = translation(models.CharField, _("position (Kazakh)"), max_length=300)
+    position_en = translation(models.CharField, _("position (English)"), max_length=300)
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    organisation_kk = translation(models.CharField, _("organisation (Kazakh)"), max_length=300)
+    organisation_en = translation(models.CharField, _("organisation (English)"), max_length=300)
     country = models.ForeignKey(
         Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
     photo = SafeImageField(_("photo"), upload_to=DatedPath("people"), blank=True)
     bio = models.TextField(_("short bio"), blank=True)
+    bio_kk = translation(models.TextField, _("short bio (Kazakh)"))
+    bio_en = translation(models.TextField, _("short bio (English)"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff user"),
@@ -109,6 +130,7 @@ class Person(UniqueSlugMixin, models.Model):
     )
 
     slug_fallback = "person"
+    translated_fields = ("position", "organisation", "bio")
 
     class Meta:
         verbose_name = _("person")
@@ -120,22 +142,28 @@ class Person(UniqueSlugMixin, models.Model):
         return f"{self.name}, {self.position}" if self.position else self.name
 
     def save(self, *args, **kwargs):
-        self.bio = sanitize_rich_text(self.bio)
+        for field in ("bio", "bio_kk", "bio_en"):
+            setattr(self, field, sanitize_rich_text(getattr(self, field)))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return slug_url("articles:person", self.slug)
 
 
-class Tag(TagBase):
-    """A topic ("Тема"). Names keep their Cyrillic; slugs are transliterated and never empty."""
+class Tag(TranslatedMixin, TagBase):
+    """A topic ("Тема"). Names keep their Cyrillic; slugs are transliterated and never empty.
+    ``name`` (Russian) is the topic's key for django-taggit; the Kazakh and English names are
+    for readers of those sites (``tag.i18n.name``) and the admin's search."""
 
+    name_kk = translation(models.CharField, _("name (Kazakh)"), max_length=100)
+    name_en = translation(models.CharField, _("name (English)"), max_length=100)
     slug = models.SlugField(
         _("slug"), max_length=100, unique=True, blank=True, help_text=_("Leave empty to build it from the name.")
     )
     description = models.TextField(_("description"), blank=True)
 
     slug_source = "name"
+    translated_fields = ("name",)
 
     class Meta:
         verbose_name = _("topic")
@@ -235,7 +263,11 @@ def _related_sql(this: str) -> str:
     )
 
 
-_PERSON_FIELDS = {"pk": "p.id", "name": "p.name", "slug": "p.slug", "position": "p.position"}
+_PERSON_FIELDS = {
+    "pk": "p.id",
+    "slug": "p.slug",
+    **{name: f"p.{name}" for name in ("name", "name_en", "position", "position_kk", "position_en")},
+}
 
 
 def _relations_json(*names: str) -> dict[str, RawSQL]:
@@ -246,7 +278,7 @@ def _relations_json(*names: str) -> dict[str, RawSQL]:
         "tags": (
             "articles_taggedarticle r JOIN articles_tag t ON t.id = r.tag_id",
             "r.content_object_id",
-            {"pk": "t.id", "name": "t.name", "slug": "t.slug"},
+            {"pk": "t.id", "slug": "t.slug", **{name: f"t.{name}" for name in ("name", "name_kk", "name_en")}},
         ),
         "authors": (
             "articles_article_authors r JOIN articles_person p ON p.id = r.person_id",
@@ -411,6 +443,7 @@ class Article(UniqueSlugMixin, models.Model):
         _("title for search engines"),
         max_length=150,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Optional: the page title and the headline shared in social networks. Empty: the headline."),
     )
@@ -418,6 +451,7 @@ class Article(UniqueSlugMixin, models.Model):
         _("description for search engines"),
         max_length=300,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Optional: the snippet under the link in search results and shares. Empty: the lead."),
     )

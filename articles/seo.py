@@ -30,8 +30,8 @@ def organization(publisher: Agency | None, request) -> dict | None:
         return None
     data = {
         "@type": "NewsMediaOrganization",
-        "name": publisher.name,
-        "alternateName": publisher.short_name,
+        "name": publisher.i18n.name,
+        "alternateName": publisher.i18n.short_name,
         "url": absolute(request, "/"),
     }
     if publisher.founded_year:
@@ -62,7 +62,7 @@ def news_article_ld(article: Article, publisher: Agency | None, request) -> Safe
         "author": [
             {
                 "@type": "Person",
-                "name": author.name,
+                "name": author.i18n.name,
                 "url": absolute(request, slug_url("articles:author", author.slug)),
             }
             for author in article.authors.all()
@@ -80,14 +80,14 @@ def news_article_ld(article: Article, publisher: Agency | None, request) -> Safe
             image["creditText"] = photo.credit
         data["image"] = [image]
     if article.section:
-        data["articleSection"] = article.section.name
-    if tags := [tag.name for tag in article.tags.all()]:
+        data["articleSection"] = article.section.i18n.name
+    if tags := [tag.i18n.name for tag in article.tags.all()]:
         data["keywords"] = tags
     if (publisher_data := organization(publisher, request)) is not None:
         data["publisher"] = publisher_data
     about = [
-        {"@type": "Person", "name": person.name, "url": absolute(request, person.get_absolute_url())}
-        | ({"jobTitle": person.position} if person.position else {})
+        {"@type": "Person", "name": person.i18n.name, "url": absolute(request, person.get_absolute_url())}
+        | ({"jobTitle": person.i18n.position} if person.position else {})
         for person in article.people.all()
     ]
     mentions = [

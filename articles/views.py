@@ -84,9 +84,7 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.get_heading()
-        # Rich text, kept to the short-text editor's markup (also when it was written around the admin).
-        description = getattr(self.subject, "description", "") or getattr(self.subject, "bio", "")
-        context["description"] = mark_safe(sanitize_rich_text(description))  # noqa: S308 (sanitised)
+        context["description"] = self.get_description()
         context["subject"] = self.subject
         context["feeds"] = self.get_feeds()
         if self.subject is None and type(self) is ArticleListView and context["page_obj"].number == 1:
@@ -95,6 +93,16 @@ class ArticleListView(ListView):
 
     def get_heading(self):
         return self.heading
+
+    def get_description(self):
+        """The subject's description (a section's, a topic's) or bio (a person's), in the page's
+        language where translated; rich text, kept to the short-text editor's markup (also when
+        it was written around the admin)."""
+        translated = getattr(self.subject, "i18n", self.subject)
+        for field in ("description", "bio"):
+            if getattr(self.subject, field, ""):
+                return mark_safe(sanitize_rich_text(getattr(translated, field)))  # noqa: S308 (sanitised)
+        return ""
 
     def get_feeds(self):
         if self.subject_feed_names:
@@ -110,7 +118,7 @@ class SectionView(ArticleListView):
         return articles.filter(section=self.subject)
 
     def get_heading(self):
-        return self.subject.name
+        return self.subject.i18n.name
 
 
 class TagView(ArticleListView):
@@ -121,7 +129,7 @@ class TagView(ArticleListView):
         return articles.filter(tagged_items__tag=self.subject)
 
     def get_heading(self):
-        return _("Topic: %(name)s") % {"name": self.subject.name}
+        return _("Topic: %(name)s") % {"name": self.subject.i18n.name}
 
 
 class PersonView(ArticleListView):
@@ -134,7 +142,7 @@ class PersonView(ArticleListView):
         return articles.filter(people=self.subject)
 
     def get_heading(self):
-        return self.subject.name
+        return self.subject.i18n.name
 
 
 class AuthorView(PersonView):
@@ -147,7 +155,7 @@ class AuthorView(PersonView):
         return articles.filter(authors=self.subject)
 
     def get_heading(self):
-        return _("Articles by %(name)s") % {"name": self.subject.name}
+        return _("Articles by %(name)s") % {"name": self.subject.i18n.name}
 
 
 class CountryView(ArticleListView):
@@ -156,7 +164,7 @@ class CountryView(ArticleListView):
         return articles.filter(countries=self.subject)
 
     def get_heading(self):
-        return self.subject.name
+        return self.subject.name  # countries: Country.name is already in the active language
 
 
 class SourceView(ArticleListView):
@@ -165,7 +173,7 @@ class SourceView(ArticleListView):
         return articles.filter(source=self.subject)
 
     def get_heading(self):
-        return _("News from %(source)s") % {"source": self.subject.short_name}
+        return _("News from %(source)s") % {"source": self.subject.i18n.short_name}
 
 
 class ArchiveDayView(ArticleListView):

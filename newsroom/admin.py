@@ -12,9 +12,10 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.i18n import TRANSLATIONS
 from newsroom.pagecache import pages_changed
 
 
@@ -41,6 +42,44 @@ class ForgetsCachedReadsMixin:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         self.changed()
+
+
+class TranslatedAdminMixin:
+    """For models with Kazakh and English columns (``newsroom.i18n``): a translation too long for
+    its column is an error that names the language, and the list says which translations are
+    missing (readers of those sites then get the Russian text)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        language = db_field.name.rpartition("_")[2]
+        if formfield is not None and language in TRANSLATIONS and getattr(db_field, "max_length", None):
+            formfield.error_messages["max_length"] = TOO_LONG[language]
+        return formfield
+
+    @admin.display(description=_("translations"))
+    def translations(self, obj):
+        missing = obj.missing_translations()
+        if not missing:
+            return gettext("complete")
+        return gettext("missing: %(languages)s") % {"languages": ", ".join(str(MISSING[code]) for code in missing)}
+
+
+# A language in the list's "missing: ..." cell, lowercase as inside a sentence.
+MISSING = {"kk": pgettext_lazy("missing translation", "Kazakh"), "en": pgettext_lazy("missing translation", "English")}
+
+# A translation longer than its column, in words that name the language.
+TOO_LONG = {
+    "kk": ngettext_lazy(
+        "The Kazakh text is too long: at most %(limit_value)d character (it has %(show_value)d).",
+        "The Kazakh text is too long: at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+    "en": ngettext_lazy(
+        "The English text is too long: at most %(limit_value)d character (it has %(show_value)d).",
+        "The English text is too long: at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
+}
 
 
 @dataclass(frozen=True)

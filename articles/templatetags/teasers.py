@@ -36,7 +36,7 @@ def teaser(article) -> SafeString:
         else ""
     )
     section = (
-        format_html(' · <a href="{}">{}</a>', article.section.get_absolute_url(), article.section.name)
+        format_html(' · <a href="{}">{}</a>', article.section.get_absolute_url(), article.section.i18n.name)
         if article.section
         else ""
     )

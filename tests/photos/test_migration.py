@@ -4,20 +4,12 @@ copied; shared files become one photo; it runs backwards too."""
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import jpeg
+from tests.migrating import latest, migrate
 
 BEFORE = [("articles", "0012_photo_library_roles"), ("photos", "0001_initial")]
 AFTER = [("articles", "0013_lead_images_to_photo_library")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def media_files(root) -> list[str]:
@@ -68,9 +60,4 @@ def test_lead_images_become_library_photos_without_copying_a_file(settings):
     assert (second.image.name, second.image_caption, second.image_alt) == (shared, "Другая подпись", "Министр")
     assert old.get_model("photos", "Photo").objects.count() == 0
     assert media_files(settings.MEDIA_ROOT) == files_before
-    migrate(executor_leaf_nodes())
-
-
-def executor_leaf_nodes():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    migrate(latest())

@@ -13,7 +13,7 @@ from PIL import Image
 
 from agencies.models import Agency, PromoBlock
 from articles import demo
-from articles.models import Article, Correction, Country, Person, Section
+from articles.models import Article, Correction, Country, Person, Section, Tag
 from articles.services import article_note_significant_update
 from newsroom.pagecache import pages_changed
 from photos.models import Photo
@@ -44,6 +44,15 @@ def demo_photo(colors: tuple[str, str], *, alt: str, caption: str, credit: str, 
     upload.name = f"{digest[:20]}.jpg"
     photo = Photo(image=upload, alt_text=alt, caption=caption, credit=credit)
     return photo_save(photo=photo, by=by, changed={"image"})
+
+
+def add_missing_translations(obj, row: dict) -> None:
+    """Kazakh and English texts of the demo that an existing row (from an older demo) lacks."""
+    missing = [key for key in row if key.endswith(("_kk", "_en")) and not getattr(obj, key)]
+    for key in missing:
+        setattr(obj, key, row[key])
+    if missing:
+        obj.save(update_fields=missing)
 
 
 class Command(BaseCommand):
@@ -83,17 +92,21 @@ class Command(BaseCommand):
         agencies = {}
         for row in [demo.PUBLISHER, *demo.SOURCES]:
             agency, is_new = Agency.objects.get_or_create(slug=row["slug"], defaults=row)
+            add_missing_translations(agency, row)
             if is_new and agency.is_publisher:
                 agency.logo.save("dknews-logo.jpg", ContentFile(gradient_jpeg("#0b5cad", "#083d73", size=(600, 120))))
             agencies[row["slug"]] = agency
             created += is_new
 
         for row in demo.PROMO_BLOCKS:
-            created += PromoBlock.objects.get_or_create(url=row["url"], defaults=row)[1]
+            promo, is_new = PromoBlock.objects.get_or_create(url=row["url"], defaults=row)
+            add_missing_translations(promo, row)
+            created += is_new
 
         sections = {}
         for row in demo.SECTIONS:
             sections[row["slug"]], is_new = Section.objects.get_or_create(slug=row["slug"], defaults=row)
+            add_missing_translations(sections[row["slug"]], row)
             created += is_new
 
         countries = {country.code: country for country in Country.objects.all()}
@@ -104,6 +117,7 @@ class Command(BaseCommand):
             if "user" in row:
                 fields["user"] = users[row["user"]]
             people[row["slug"]], is_new = Person.objects.get_or_create(slug=row["slug"], defaults=fields)
+            add_missing_translations(people[row["slug"]], row)
             created += is_new
 
         for row in demo.ARTICLES:
@@ -142,4 +156,7 @@ class Command(BaseCommand):
                 Correction.objects.create(article=article, created_at=at, **note["fields"])
                 article_note_significant_update(article=article, at=at)
             created += 1
+        for tag in Tag.objects.filter(name__in=demo.TOPICS, name_kk="", name_en=""):
+            tag.name_kk, tag.name_en = demo.TOPICS[tag.name]
+            tag.save(update_fields=["name_kk", "name_en"])
         return created

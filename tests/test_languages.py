@@ -1,0 +1,358 @@
+"""Whole sites in Kazakh and English: what editors type once (sections, the agency's imprint,
+promo blocks, people's positions, topics) is read in the page's language, falls back to
+Russian when a translation is missing, and costs no query more."""
+
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils.translation import override
+
+from agencies.models import Agency
+from articles.models import Article, Person, Section, Tag
+from tests.articles.test_public_pages import ARTICLE_QUERIES, LIST_QUERIES, SUBJECT_LIST_QUERIES
+from tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    PromoBlockFactory,
+    PublisherFactory,
+    SectionFactory,
+    UserFactory,
+)
+from tests.migrating import latest, migrate
+
+pytestmark = pytest.mark.django_db
+
+CYRILLIC = re.compile(r"[\u0400-\u04FF]+")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Attributes a reader sees or hears, or that a sharing card shows.
+SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "content"}
+
+
+class ForeignWords(HTMLParser):
+    """Cyrillic words a reader of ``language`` meets: text and shown attributes, outside scripts
+    and outside elements that declare another language (``lang="ru"``: the switcher's entries,
+    Russian content)."""
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.stack: list[tuple[str, str]] = [("", language)]
+        self.words: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        language = attrs.get("lang") or self.stack[-1][1]
+        if language == self.stack[0][1] and self.stack[-1][0] not in ("script", "style"):
+            for name in SHOWN_ATTRIBUTES & attrs.keys():
+                self.words += CYRILLIC.findall(attrs[name] or "")
+        if tag not in VOID:
+            self.stack.append((tag, language))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                break
+
+    def handle_data(self, data):
+        tag, language = self.stack[-1]
+        if tag not in ("script", "style") and language == self.stack[0][1]:
+            self.words += CYRILLIC.findall(data)
+
+
+def foreign_words(html: str, language: str) -> list[str]:
+    parser = ForeignWords(language)
+    parser.feed(html)
+    return parser.words
+
+
+def json_ld(html: str) -> list[dict]:
+    return [
+        json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
+
+
+def meta(html: str, prop: str) -> str:
+    return re.search(rf'<meta property="{prop}" content="([^"]*)"', html).group(1)
+
+
+def test_the_checker_sees_cyrillic_in_text_and_attributes_but_not_in_other_languages():
+    html = (
+        '<html lang="en"><head><meta property="og:site_name" content="МИА"><script>var a = "Ы";</script></head>'
+        '<body><p>News <b>Политика</b></p><img src="x.jpg" alt="Фото"><br><p lang="ru">Русский <i>текст</i></p>'
+        "<p>Общество</p></body></html>"
+    )
+    assert foreign_words(html, "en") == ["МИА", "Политика", "Фото", "Общество"]
+
+
+# -- The demo site --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", verbosity=0)
+    return Article.objects.get(slug="kazakhstan-and-azerbaijan-agree-to-expand-cultural-exchange")
+
+
+def test_english_demo_pages_show_no_cyrillic_outside_the_language_switcher(client, demo):
+    topic = demo.tags.get(name="Дипломатия")
+    person = demo.people.get(slug="aidos-sarsenbaev")
+    pages = [
+        "/en/",
+        demo.get_absolute_url(),
+        f"/en{demo.section.get_absolute_url()}",
+        f"/en{topic.get_absolute_url()}",
+        f"/en{person.get_absolute_url()}",
+        "/en/search/?q=culture",
+    ]
+    found = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if words := foreign_words(response.content.decode(), "en"):
+            found[url] = words
+    assert found == {}
+    # The checks above looked at pages with content: the English names are there.
+    front = client.get("/en/").content.decode()
+    assert "Politics" in front and "DKNews International News Agency" in front
+    assert "Ministry of Culture and Information of the Republic of Kazakhstan" in front
+    search = client.get("/en/search/?q=culture").content.decode()
+    assert "Kazakhstan and Azerbaijan agree" in search
+
+
+def test_english_article_shares_and_structured_data_are_in_english(client, demo):
+    html = client.get(demo.get_absolute_url()).content.decode()
+    assert meta(html, "og:site_name") == "DKNews"
+    assert meta(html, "og:locale") == "en_US"
+    article = next(block for block in json_ld(html) if block["@type"] == "NewsArticle")
+    assert article["publisher"]["name"] == "DKNews International News Agency"
+    assert article["articleSection"] == "Politics"
+    assert "Diplomacy" in article["keywords"]
+    assert not CYRILLIC.search(json.dumps(article, ensure_ascii=False).replace(demo.translation_of.title, ""))
+
+
+def test_feeds_and_the_news_sitemap_name_the_publisher_in_each_language(client, demo):
+    assert "<title>DKNews</title>" in client.get("/en/feed.rss").content.decode()
+    assert "<title>«DKNews» ХАА</title>" in client.get("/kk/feed.rss").content.decode()
+    assert "<title>МИА «DKNews»</title>" in client.get("/feed.rss").content.decode()
+    topic = demo.tags.get(name="Дипломатия")
+    assert "<title>DKNews: Diplomacy</title>" in client.get(f"/en/topic/{topic.slug}/feed.rss").content.decode()
+    sitemap = client.get("/sitemap-news.xml").content.decode()
+    english = sitemap.split(demo.slug)[1].split("</url>")[0]
+    assert "<news:name>DKNews</news:name>" in english and "<news:language>en</news:language>" in english
+
+
+def test_kazakh_demo_pages_show_the_kazakh_menu_and_imprint(client, demo):
+    html = client.get("/kk/").content.decode()
+    menu = re.search(r'<nav class="sections".*?</nav>', html, re.S).group(0)
+    for section in Section.objects.all():
+        assert section.name_kk and f">{section.name_kk}<" in menu
+    assert "Саясат" in menu and "Политика" not in menu and "Общество" not in menu
+    footer = html.split("<footer")[1]
+    agency = Agency.objects.publisher()
+    assert agency.name_kk in footer and agency.registration_authority_kk in footer
+    assert agency.registration_authority not in footer and "Министерство" not in footer
+    assert "© 2006 – " in footer and agency.short_name_kk in footer
+
+
+def test_kazakh_article_counts_views_and_minutes_in_kazakh(client, demo):
+    kazakh = Article.objects.published().filter(language="kk").first()
+    html = client.get(kazakh.get_absolute_url()).content.decode()
+    assert re.search(r"\d+ мин оқу", html) and re.search(r"\d+ қаралым", html)
+    assert kazakh.section.name_kk in html
+
+
+# -- Fallbacks and bad input ----------------------------------------------------------------
+
+
+@pytest.fixture
+def publisher():
+    return PublisherFactory()
+
+
+def test_a_missing_translation_falls_back_to_russian_never_to_nothing(client, publisher):
+    section = SectionFactory(name="Регионы", name_en="Regions")
+    person = PersonFactory(name="Асель Нурланова", position="министр", position_kk="министр (қаз.)")
+    article = ArticleFactory(language="kk", section=section)
+    article.people.set([person])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Регионы" in html and "министр (қаз.)" in html  # no Kazakh name: the Russian one
+    english = ArticleFactory(language="en", section=section)
+    english.people.set([person])
+    html = client.get(english.get_absolute_url()).content.decode()
+    assert "Regions" in html and "министр" in html and "Регионы" not in html
+    assert client.get("/en/").status_code == 200
+    with override("kk"):
+        assert section.i18n.name == "Регионы" and section.i18n.description == ""
+
+
+def test_html_in_a_section_name_is_escaped_in_every_language(client, publisher):
+    section = SectionFactory(name="<b>Жирный</b>", name_kk='<script>alert("kk")</script>')
+    ArticleFactory(language="kk", section=section)
+    html = client.get("/kk/").content.decode()
+    assert "&lt;script&gt;alert(&quot;kk&quot;)&lt;/script&gt;" in html and '<script>alert("kk")' not in html
+    assert "&lt;b&gt;Жирный&lt;/b&gt;" in client.get("/").content.decode()
+
+
+@pytest.fixture
+def editor():
+    user = UserFactory(username="redaktor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    staff = Client()
+    staff.force_login(user)
+    return staff
+
+
+def section_form(section: Section, **changes) -> dict:
+    form = {
+        field: getattr(section, field)
+        for field in (
+            "name",
+            "name_kk",
+            "name_en",
+            "slug",
+            "position",
+            "description",
+            "description_kk",
+            "description_en",
+        )
+    }
+    return {**form, **changes}
+
+
+def test_a_translation_longer_than_its_field_is_an_error_naming_the_language(editor):
+    section = SectionFactory(name="Регионы")
+    long_kk, long_en = "Ө" * 101, "R" * 120
+    url = reverse("admin:articles_section_change", args=[section.pk])
+    response = editor.post(url, section_form(section, name_kk=long_kk, name_en=long_en, description="<p>Новое</p>"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Казахский текст слишком длинный: не более 100 символов (сейчас 101)." in html
+    assert "Английский текст слишком длинный: не более 100 символов (сейчас 120)." in html
+    assert long_kk in html and long_en in html and "Новое" in html  # nothing typed is lost
+    section.refresh_from_db()
+    assert section.name_kk == "" and section.description == ""
+
+
+def test_the_admin_list_says_which_translations_are_missing(editor):
+    SectionFactory(name="Политика", name_kk="Саясат", name_en="Politics")
+    SectionFactory(name="Регионы", name_en="Regions")
+    SectionFactory(name="Спорт")
+    html = editor.get(reverse("admin:articles_section_changelist")).content.decode()
+    rows = dict(re.findall(r"<tr>.*?>([^<]+)</a></th>(.*?)</tr>", html, re.S))
+    assert "все есть" in rows["Политика"]
+    assert "нет перевода: казахский" in rows["Регионы"]
+    assert "нет перевода: казахский, английский" in rows["Спорт"]
+
+
+def test_the_admin_shows_each_field_in_every_language_russian_first(admin_client):
+    html = admin_client.get(reverse("admin:agencies_agency_add")).content.decode()
+    order = [html.index(f'name="{field}"') for field in ("name", "name_kk", "name_en")]
+    assert order == sorted(order)
+    assert "полное название (каз.)" in html.lower() and "регистрирующий орган (англ.)" in html.lower()
+
+
+def test_topic_autocomplete_finds_a_topic_by_any_name_and_keeps_namesakes_apart(editor, publisher):
+    tourism = Tag.objects.create(name="Туризм", name_kk="Туризм", name_en="Tourism")
+    travel = Tag.objects.create(name="Путешествия", name_kk="Туризм", name_en="Travel")  # its Kazakh name
+    url = reverse("admin:articles_article_tag_names")
+
+    def found(term):
+        return [row["id"] for row in editor.get(url, {"term": term}).json()["results"]]
+
+    assert found("Tourism") == ["Туризм"]  # by its English name; the value is its Russian key
+    assert found("Туризм") == ["Путешествия", "Туризм"]  # two topics, each by its own key
+    assert found("Travel") == ["Путешествия"]
+    assert "Путешествия · Туризм · Travel" in str(editor.get(url, {"term": "Travel"}).json())
+
+    article = ArticleFactory(language="kk", tags=["Путешествия"])
+    assert list(article.tags.all()) == [travel]
+    html = Client().get(f"/kk{travel.get_absolute_url()}").content.decode()
+    assert article.title in html
+    assert article.title not in Client().get(f"/kk{tourism.get_absolute_url()}").content.decode()
+
+
+def test_editing_a_translation_forgets_the_cached_pages_of_every_language(client, publisher, editor):
+    section = SectionFactory(name="Регионы", name_kk="Өңірлер", name_en="Regions")
+    for language in ("ru", "kk", "en"):
+        ArticleFactory(language=language, section=section)
+    assert "Өңірлер" in client.get("/kk/").content.decode()
+    assert "Regions" in client.get("/en/").content.decode()
+    url = reverse("admin:articles_section_change", args=[section.pk])
+    form = section_form(section, name_kk="Аймақтар", name_en="Provinces")
+    assert editor.post(url, form).status_code == 302
+    assert "Аймақтар" in client.get("/kk/").content.decode()
+    assert "Provinces" in client.get("/en/").content.decode()
+
+
+# -- Query budgets: translations cost no query -----------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["kk", "en"])
+def test_translated_pages_keep_the_query_budgets(client, publisher, language, django_assert_max_num_queries):
+    section = SectionFactory(name="Регионы", name_kk="Өңірлер", name_en="Regions")
+    person = PersonFactory(position="министр", position_kk="министр", position_en="minister", name_en="Asel N.")
+    PromoBlockFactory(title_kk="Агенттік арнасы", title_en="Our channel")
+    articles = [
+        ArticleFactory(
+            language=language,
+            section=section,
+            tags=["Экономика", "Экология"],
+            publish_at=dt.datetime(2026, 11, 20, hour, tzinfo=dt.UTC),
+        )
+        for hour in range(1, 6)
+    ]
+    Tag.objects.filter(name="Экономика").update(name_kk="Экономика", name_en="Economy")
+    for article in articles:
+        article.people.set([person])
+    prefix = f"/{language}"
+    budgets = {
+        f"{prefix}/": LIST_QUERIES,
+        prefix + section.get_absolute_url(): SUBJECT_LIST_QUERIES,
+        prefix + Tag.objects.get(name="Экономика").get_absolute_url(): SUBJECT_LIST_QUERIES,
+        prefix + person.get_absolute_url(): SUBJECT_LIST_QUERIES,
+        articles[0].get_absolute_url(): ARTICLE_QUERIES,
+    }
+    for url, budget in budgets.items():
+        cache.clear()
+        with django_assert_max_num_queries(budget):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    html = response.content.decode()  # the article page
+    expected = {"kk": ("Өңірлер", "Агенттік арнасы"), "en": ("Regions", "Our channel", "minister", "Economy")}
+    for text in expected[language]:
+        assert text in html
+
+
+# -- The migration ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_every_existing_value_as_the_russian_one():
+    old = migrate([("articles", "0017_background_jobs_roles"), ("agencies", "0001_initial")])
+    old.get_model("articles", "Section").objects.create(name="Политика", slug="politika", description="<p>О власти</p>")
+    old.get_model("articles", "Person").objects.create(name="Асель", slug="asel", position="министр", bio="")
+    old.get_model("agencies", "Agency").objects.create(
+        name="МИА «DKNews»", short_name="DKNews", slug="dknews", registration_authority="Министерство"
+    )
+    new = migrate(latest())
+    section = Section.objects.get(slug="politika")
+    assert (section.name, section.description, section.name_kk, section.name_en) == (
+        "Политика",
+        "<p>О власти</p>",
+        "",
+        "",
+    )
+    assert Person.objects.get(slug="asel").position == "министр"
+    agency = Agency.objects.get(slug="dknews")
+    assert (agency.registration_authority, agency.registration_authority_kk) == ("Министерство", "")
+    with override("en"):
+        assert section.i18n.name == "Политика" and agency.i18n.registration_authority == "Министерство"
+    assert new.get_model("articles", "Section")._meta.get_field("name_kk").default == ""
