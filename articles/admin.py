@@ -148,7 +148,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
     form = ArticleAdminForm
     list_display = ["title", "state_badge", "publish_time", "section", "author_names", "views"]
     list_select_related = ["section"]
-    list_filter = [StateFilter, "section", "language"]
+    list_filter = [StateFilter, "importance", "section", "language"]
     date_hierarchy = "publish_at"
     search_fields = ["title", "lead"]
     ordering = ["-created_at"]
@@ -231,6 +231,11 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
                     },
                 },
             ),
+            *(
+                [(_("Front page"), {"fields": ["importance", "pinned_until", "breaking_until"]})]
+                if user_can_publish(request.user)
+                else []
+            ),
             (_("Lead photo"), {"fields": ["photo", "photo_caption"]}),
             (
                 _("Record"),
@@ -266,7 +271,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
                 label=db_field.verbose_name.capitalize(),
                 help_text=_("Pick existing topics or type a new one and press Enter."),
             )
-        if db_field.name in {"publish_at", "expire_at"}:
+        if db_field.name in {"publish_at", "expire_at", "pinned_until", "breaking_until"}:
             kwargs["help_text"] = format_lazy(
                 "{} ({})", db_field.help_text, _("newsroom time, %(zone)s") % {"zone": newsroom_zone()}
             )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Tag
-from articles.services import EDITABLE_BY_AUTHOR, user_can_publish
+from articles.services import EDITABLE_BY_AUTHOR, PLACEMENT_FIELDS, PLACEMENT_REFUSED, user_can_publish
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 # The longest article body the form takes, in characters of HTML: ten times a very long story,
@@ -130,17 +130,23 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "lead", "body", "seo_title", "seo_description", "language", "section", "tags", "people",
             "countries", "source",
-            "authors", "photo", "photo_caption", "status", "publish_at", "expire_at",
+            "authors", "photo", "photo_caption", "status", "publish_at", "expire_at", "importance", "pinned_until",
+            "breaking_until",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
             self.initial["loaded_version"] = self.instance.version
+        if "importance" in self.fields:  # a form posted without it (an older page, a script) keeps the place
+            self.fields["importance"].required = False
         if "status" in self.fields and not user_can_publish(self.user):
             self.fields["status"].choices = [
                 (value, label) for value, label in Article.Status.choices if value in EDITABLE_BY_AUTHOR
             ]
+
+    def clean_importance(self):
+        return self.cleaned_data.get("importance") or self.instance.importance or Article.Importance.NORMAL
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
@@ -164,9 +170,11 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error(
                     "status", _("Only an editor can publish or withdraw an article; submit it for review instead.")
                 )
-            # A journalist's form has no time fields; a request that carries them was crafted.
+            # A journalist's form has no time or placement fields; a request that carries them was crafted.
             if any(key.startswith(("publish_at", "expire_at")) and value for key, value in self.data.items()):
                 raise forms.ValidationError(_("Only an editor can set the publication or expiry time."))
+            if any(key.startswith(PLACEMENT_FIELDS) and value for key, value in self.data.items()):
+                raise forms.ValidationError(PLACEMENT_REFUSED)
         if self.instance.pk is not None:
             self._check_version(cleaned.get("loaded_version"))
         return cleaned

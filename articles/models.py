@@ -210,10 +210,11 @@ def _json_rows(source: str, where: str, params=(), **fields: str) -> RawSQL:
     return RawSQL(f"SELECT {rows} FROM {source} WHERE {where}", params, output_field=models.JSONField())
 
 
-def _published_sql(alias: str) -> str:
-    """``ArticleQuerySet.published()`` in plain SQL, for the subqueries of ``for_page()``: the
-    article ``alias`` is published and current at the moment given twice as parameters.
-    (tests/articles/test_public_pages.py checks that both agree on every state.)"""
+def published_sql(alias: str) -> str:
+    """``ArticleQuerySet.published()`` in plain SQL, for hand-written subqueries (``for_page()``,
+    ``articles.latest_by_section``): the article ``alias`` is published and current at the
+    moment given twice as parameters. (tests/articles/test_public_pages.py checks that both
+    agree on every state.)"""
     return (
         f"{alias}.status = 'published' AND {alias}.publish_at <= %s"
         f" AND ({alias}.expire_at IS NULL OR {alias}.expire_at > %s)"
@@ -258,7 +259,7 @@ def _related_sql(this: str) -> str:
     return (
         "SELECT o.id, o.slug, o.language, o.title, o.publish_at FROM articles_article o"
         f" WHERE o.id IN ({' UNION ALL '.join(parts)}) AND o.id <> {this}"
-        f' AND o.language = "articles_article"."language" AND {_published_sql("o")}'
+        f' AND o.language = "articles_article"."language" AND {published_sql("o")}'
         f" ORDER BY o.publish_at DESC, o.id DESC LIMIT {RELATED_LIMIT}"
     )
 
@@ -368,7 +369,7 @@ class ArticleQuerySet(models.QuerySet):
             **_relations_json("tags", "authors", "people", "countries", "corrections", "body_photos"),
             versions_json=_json_rows(
                 "articles_article v",
-                f"(v.translation_of_id = {root} OR v.id = {root}) AND {_published_sql('v')}",
+                f"(v.translation_of_id = {root} OR v.id = {root}) AND {published_sql('v')}",
                 (now, now),
                 pk="v.id",
                 slug="v.slug",
@@ -416,6 +417,13 @@ class Article(UniqueSlugMixin, models.Model):
         RUSSIAN = "ru", _("Russian")
         KAZAKH = "kk", _("Kazakh")
         ENGLISH = "en", _("English")
+
+    class Importance(models.TextChoices):
+        """Where the front page places the article (``articles.frontpage``)."""
+
+        NORMAL = "normal", _("In the news feed")
+        TOP = "top", _("In the top block")
+        MAIN = "main", _("Main story")
 
     title = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(
@@ -516,6 +524,42 @@ class Article(UniqueSlugMixin, models.Model):
         blank=True,
         help_text=_("Optional: the article disappears from the site at this time."),
     )
+    importance = models.CharField(
+        _("place on the front page"),
+        max_length=6,
+        choices=Importance,
+        default=Importance.NORMAL,
+        db_default=Importance.NORMAL,
+        help_text=_(
+            "The main story leads the front page with a large photo; the top block follows it. "
+            "Takes effect when the article is published."
+        ),
+    )
+    pinned_until = models.DateTimeField(
+        _("keep the place until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: after this time the article goes back to the news feed by itself. A pinned main story "
+            "leads even when a newer one is marked main. A time in the past has no effect."
+        ),
+    )
+    breaking_until = models.DateTimeField(
+        _("breaking news until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: until this time a «breaking news» banner with the headline stands on every page of the "
+            "site in the article's language. A time in the past has no effect."
+        ),
+    )
+    status_changed_at = models.DateTimeField(
+        _("status changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the article last changed status: how long an article has waited for review."),
+    )
     significant_update_at = models.DateTimeField(
         _("last significant update"),
         null=True,
@@ -559,6 +603,18 @@ class Article(UniqueSlugMixin, models.Model):
                 condition=Q(significant_update_at__isnull=False),
                 name="articles_article_updated",
             ),
+            # The front page's main story and top block; the breaking-news banner.
+            models.Index(
+                fields=["language", "-publish_at"],
+                condition=~Q(importance="normal"),
+                name="articles_article_placed",
+            ),
+            models.Index(
+                fields=["breaking_until"], condition=Q(breaking_until__isnull=False), name="articles_article_breaking"
+            ),
+            models.Index(
+                fields=["pinned_until"], condition=Q(pinned_until__isnull=False), name="articles_article_pinned"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -567,6 +623,9 @@ class Article(UniqueSlugMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(language__in=["ru", "kk", "en"]), name="articles_article_language_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(importance__in=["normal", "top", "main"]), name="articles_article_importance_valid"
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(publish_at__isnull=False),
@@ -589,6 +648,12 @@ class Article(UniqueSlugMixin, models.Model):
         self.title = self.title.strip()
         self.body = sanitize_html(self.body)
         adding = self._state.adding
+        if self.status != getattr(self, "_loaded_status", None) and (
+            kwargs.get("update_fields") is None or "status" in kwargs["update_fields"]
+        ):
+            self.status_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "status_changed_at"}
         with transaction.atomic(using=kwargs.get("using")):
             if not adding:
                 # A copy loaded at version N may only be saved while the row is still at N:
@@ -602,10 +667,18 @@ class Article(UniqueSlugMixin, models.Model):
             super().save(*args, **kwargs)
             if kwargs.get("update_fields") is None or "body" in kwargs["update_fields"]:
                 self._link_body_photos(adding=adding)
+        self._loaded_status = self.status
 
     def get_absolute_url(self):
         # An article lives under its own language's prefix: /news/..., /kk/news/..., /en/news/...
         return slug_url("articles:detail", self.slug, language=self.language)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """Remember the status as loaded: ``save`` stamps ``status_changed_at`` when it changes."""
+        article = super().from_db(db, field_names, values, **kwargs)
+        article._loaded_status = article.__dict__.get("status")
+        return article
 
     def _link_body_photos(self, *, adding: bool) -> None:
         """Keep ``ArticleBodyPhoto`` in step with the figures in the body: the article page loads
@@ -787,6 +860,35 @@ class ArticleViews(models.Model):
         return f"{self.article_id}: {self.count}"
 
 
+class ArticleViewsByHour(models.Model):
+    """Readers' views of an article in one hour (UTC), for the most-read lists. Written with the
+    totals (``views_buffer.write``): one upsert per flush, not per view. Hours older than
+    ``MOST_READ_KEEP_DAYS`` are deleted by a periodic job; the lists never read them anyway."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article"), db_index=False
+    )
+    hour = models.DateTimeField(_("hour"))
+    # The article's language, copied when the row is written: a most-read list ranks one
+    # language's rows without joining the articles.
+    language = models.CharField(_("language"), max_length=2)
+    count = models.BigIntegerField(_("views"), default=0)
+
+    class Meta:
+        db_table = "articles_article_views_by_hour"
+        verbose_name = _("article views in an hour")
+        verbose_name_plural = _("article views by hour")
+        constraints = [models.UniqueConstraint(fields=["hour", "article"], name="articles_views_by_hour_unique")]
+        indexes = [
+            models.Index(fields=["article"], name="articles_views_by_hour_article"),  # deleting an article
+            # A most-read list: one language's hours, read from the index alone.
+            models.Index(fields=["language", "hour", "article", "count"], name="articles_views_by_hour_rank"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} at {self.hour:%Y-%m-%d %H}:00: {self.count}"
+
+
 class Correction(models.Model):
     """A note an editor attaches to a published article: a correction, an update or a clarification.
 
@@ -795,7 +897,7 @@ class Correction(models.Model):
 
     class Kind(models.TextChoices):
         CORRECTION = "correction", _("Correction")
-        UPDATE = "update", _("Update")
+        UPDATE = "update", pgettext_lazy("correction kind", "Update")
         CLARIFICATION = "clarification", _("Clarification")
 
     article = models.ForeignKey(

@@ -4,6 +4,7 @@ schema.org JSON-LD (NewsArticle on article pages, NewsMediaOrganization on the f
 import json
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from agencies.models import Agency
 from articles.models import Article
@@ -104,3 +105,12 @@ def news_article_ld(article: Article, publisher: Agency | None, request) -> Safe
             for note in corrections
         ]
     return ld_json(data)
+
+
+def front_page_description(publisher: Agency | None, sections) -> str:
+    """The front page's meta description: the agency and what it covers, in the page's language."""
+    name = publisher.i18n.name if publisher else gettext("Newsroom")
+    covered = ", ".join(str(section.i18n.name) for section in sections)
+    if not covered:
+        return gettext("%(name)s: the latest news.") % {"name": name}
+    return gettext("%(name)s: the latest news, as it happens. %(sections)s.") % {"name": name, "sections": covered}

@@ -6,6 +6,8 @@ The right to publish is the ``articles.publish_article`` permission, never a gro
 """
 
 import datetime as dt
+import functools
+import operator
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.db.models import Case, F, Min, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import views_buffer
 from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink, Section
@@ -61,6 +64,11 @@ def articles_for(user) -> ArticleQuerySet:
     return articles.filter(Q(created_by=user) | Q(status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN]))
 
 
+# What only editors decide: the front page's main story and top block, and the breaking-news banner.
+PLACEMENT_FIELDS = ("importance", "pinned_until", "breaking_until")
+PLACEMENT_REFUSED = gettext_lazy("Only an editor can place an article on the front page or flag it as breaking news.")
+
+
 def article_check_edit(*, article: Article, by, changed: set[str]) -> None:
     """Refuse an edit that ``by`` may not make. ``changed`` names the fields being changed."""
     if article.pk is None:
@@ -74,6 +82,8 @@ def article_check_edit(*, article: Article, by, changed: set[str]) -> None:
         raise PermissionDenied(_("Only an editor can publish or withdraw an article; submit it for review instead."))
     if changed & {"publish_at", "expire_at"}:
         raise PermissionDenied(_("Only an editor can set the publication or expiry time."))
+    if changed & set(PLACEMENT_FIELDS):
+        raise PermissionDenied(str(PLACEMENT_REFUSED))
 
 
 # -- State changes -------------------------------------------------------------------------
@@ -216,17 +226,24 @@ def article_view_record(article_id: int) -> int:
 
 
 def next_scheduled_change() -> dt.datetime | None:
-    """The next moment a published article appears or expires: no cached page may outlive it.
+    """The next moment a public page changes by itself: a published article appears or
+    expires, leaves its place on the front page (``pinned_until``) or its breaking-news banner
+    ends (``breaking_until``); and the newsroom's next midnight, when the news feed starts
+    writing yesterday's times with their date. No cached page may outlive it.
 
-    One query; both conditions are index ranges (status + publish_at, expire_at).
+    One query; each condition is an index range (status + publish_at, and the partial indexes
+    on expire_at, pinned_until and breaking_until).
     """
     now = timezone.now()
+    moments = ("publish_at", "expire_at", "pinned_until", "breaking_until")
     upcoming = (
         Article.objects.filter(status=Article.Status.PUBLISHED)
-        .filter(Q(publish_at__gt=now) | Q(expire_at__gt=now))
-        .aggregate(moment=Min(Case(When(publish_at__gt=now, then=F("publish_at")), default=F("expire_at"))))
+        .filter(functools.reduce(operator.or_, (Q(**{f"{name}__gt": now}) for name in moments)))
+        .aggregate(**{name: Min(Case(When(**{f"{name}__gt": now}, then=F(name)))) for name in moments})
     )
-    return upcoming["moment"]
+    local = timezone.localtime(now)
+    midnight = timezone.make_aware(dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time.min))
+    return min([moment for moment in upcoming.values() if moment is not None] + [midnight])
 
 
 # -- Preview links ----------------------------------------------------------------------------
@@ -276,3 +293,27 @@ SECTIONS_MENU_KEY = "articles:sections-menu:v2"
 def sections_menu() -> list:
     """The sections in menu order, for the header of every page (kept per epoch: ``page_data``)."""
     return page_data(SECTIONS_MENU_KEY, lambda: list(Section.objects.order_by("position", "name")))
+
+
+def breaking_news(language: str) -> dict | None:
+    """The breaking-news banner of ``language``'s site: the newest published article in that
+    language whose ``breaking_until`` is ahead, as ``{"title", "url", "until"}``, or None. Kept
+    until the next scheduled change (``page_data(timed=True)``), which includes every article's
+    ``breaking_until``: the banner goes at its time with no edit and no job."""
+
+    def load():
+        article = (
+            Article.objects.published()
+            .filter(language=language, breaking_until__gt=timezone.now())
+            .order_by("-publish_at", "-pk")
+            .only("title", "slug", "language", "breaking_until")
+            .first()
+        )
+        if article is None:
+            return None
+        return {"title": article.title, "url": article.get_absolute_url(), "until": article.breaking_until}
+
+    banner = page_data(f"articles:breaking:{language}", load, timed=True)
+    if banner is None or banner["until"] <= timezone.now():
+        return None
+    return banner

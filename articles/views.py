@@ -6,9 +6,11 @@ Lists show the articles of the active language (the URL prefix: none for Russian
 """
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,18 +18,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from agencies.models import Agency
 from agencies.services import publisher_get
 from articles import search, seo, views_buffer
 from articles.body import reading_minutes, render_body
+from articles.frontpage import MOST_READ_SIZE, front_page
 from articles.models import Article, Country, Person, Section, Tag
-from articles.services import article_view_record, articles_for, preview_link_article
+from articles.most_read import DEFAULT_PERIOD, most_read, period_or_default
+from articles.services import article_view_record, articles_for, preview_link_article, sections_menu
 from newsroom.html import sanitize_rich_text
+from newsroom.readers import is_reader
+
+NEWS_FEED_PAGE = 30
 
 
 class LookaheadPage(Page):
@@ -61,8 +70,7 @@ class LookaheadPaginator(Paginator):
 class ArticleListView(ListView):
     """A paginated list of published articles in the active language, newest first.
 
-    Subclasses narrow it (``narrow``) and name it (``heading``/``description``); the front
-    page is this view as it is.
+    Subclasses narrow it (``narrow``) and name it (``heading``/``description``).
     """
 
     template_name = "articles/article_list.html"
@@ -87,9 +95,16 @@ class ArticleListView(ListView):
         context["description"] = self.get_description()
         context["subject"] = self.subject
         context["feeds"] = self.get_feeds()
-        if self.subject is None and type(self) is ArticleListView and context["page_obj"].number == 1:
-            context["structured_data"] = seo.organization_ld(publisher_get(), self.request)
+        context["most_read"] = most_read(get_language())[:MOST_READ_SIZE]
+        context["meta_description"] = self.get_meta_description(context)
         return context
+
+    def get_meta_description(self, context) -> str:
+        """The description search engines show: the subject's own, else a sentence naming it."""
+        if context["description"]:
+            return strip_tags(context["description"]).strip()
+        heading = context["heading"] or _("Latest news")
+        return _("%(heading)s: the latest news of %(name)s.") % {"heading": heading, "name": publisher_name()}
 
     def get_heading(self):
         return self.heading
@@ -222,6 +237,104 @@ class SearchView(ArticleListView):
         return response
 
 
+class FrontPageView(TemplateView):
+    """The front page: the main story, the top block, the news feed, the most read and the
+    sections' latest (``articles.frontpage``). ``/?page=N`` (the old paginated front page)
+    moves to the news feed."""
+
+    template_name = "articles/front.html"
+
+    def get(self, request, *args, **kwargs):
+        if "page" in request.GET:
+            return redirect("articles:news", permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        menu = sections_menu()
+        context["front"] = front_page(get_language(), menu)
+        context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+        publisher = publisher_get()
+        context["structured_data"] = seo.organization_ld(publisher, self.request)
+        context["meta_description"] = seo.front_page_description(publisher, menu)
+        return context
+
+
+# /news/?before=<publish_at in microseconds since 1970>-<id>: the article the previous page ended with.
+CURSOR = re.compile(r"([0-9]{1,17})-([0-9]{1,12})")
+
+
+def cursor_of(article: Article) -> str:
+    return f"{int(article.publish_at.timestamp() * 1_000_000)}-{article.pk}"
+
+
+def parse_cursor(value: str) -> tuple[dt.datetime, int]:
+    """The position a ``?before=`` value names; a malformed one is a 404, never a 500."""
+    match = CURSOR.fullmatch(value)
+    if match is None:
+        raise Http404
+    micros, pk = int(match[1]), int(match[2])
+    try:
+        moment = dt.datetime.fromtimestamp(micros // 1_000_000, tz=dt.UTC).replace(microsecond=micros % 1_000_000)
+    except (OverflowError, OSError, ValueError):
+        raise Http404 from None
+    return moment, pk
+
+
+class NewsFeedView(TemplateView):
+    """«Лента новостей»: every published article in the page's language, newest first, 30 at a
+    time. Keyset pagination (``?before=``): each page is an index walk of 31 rows, whatever its
+    depth. «Ещё новости» is a link; static/js/news-feed.js turns it into «append here»."""
+
+    template_name = "articles/news_feed.html"
+    per_page = NEWS_FEED_PAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = Article.objects.published().filter(language=get_language()).for_list()
+        before = self.request.GET.get("before")
+        if before is not None:
+            moment, pk = parse_cursor(before)
+            articles = articles.filter(Q(publish_at__lt=moment) | Q(publish_at=moment, pk__lt=pk))
+        rows = list(articles[: self.per_page + 1])
+        if before is not None and not rows:
+            raise Http404
+        context["articles"] = rows[: self.per_page]
+        context["cursor"] = before
+        context["canonical_query"] = urlencode({"before": before}) if before else ""
+        context["meta_description"] = _("All the news of %(name)s, newest first.") % {"name": publisher_name()}
+        context["next_cursor"] = cursor_of(rows[self.per_page - 1]) if len(rows) > self.per_page else None
+        context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+        context["most_read"] = most_read(get_language())[:MOST_READ_SIZE]
+        return context
+
+
+class PopularView(TemplateView):
+    """The most read articles of the last 24 hours (``?period=7d``: 7 days). Any other period
+    value shows the 24-hour list."""
+
+    template_name = "articles/popular.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = period_or_default(self.request.GET.get("period"))
+        context["period"] = period
+        context["canonical_query"] = "" if period == DEFAULT_PERIOD else urlencode({"period": period})
+        context["meta_description"] = (
+            _("The most read news of %(name)s in the last 24 hours.")
+            if period == DEFAULT_PERIOD
+            else _("The most read news of %(name)s in the last 7 days.")
+        ) % {"name": publisher_name()}
+        context["articles"] = most_read(get_language(), period)
+        context["periods"] = [("24h", _("Last 24 hours")), ("7d", _("Last 7 days"))]
+        return context
+
+
+def publisher_name() -> str:
+    publisher = publisher_get()
+    return publisher.i18n.short_name if publisher else str(_("Newsroom"))
+
+
 def gone(request) -> TemplateResponse:
     """410 Gone: the article existed and was withdrawn by the editors."""
     return TemplateResponse(request, "410.html", status=410)
@@ -260,7 +373,7 @@ class ArticleDetailView(DetailView):
             return redirect(article, permanent=True)  # one address per article: its language's
         if is_staff(request.user):
             return self.render_article(article, preview=False)
-        if request.method == "GET":  # a HEAD request (a link checker, a monitor) is not a reader
+        if is_reader(request):  # not a HEAD request, a crawler, a link preview or a prefetch
             article.view_count += article_view_record(article.pk)
         response = self.render_article(article, preview=False)
         # A reader served from the page cache is counted too (newsroom.pagecache).
@@ -293,6 +406,9 @@ class ArticleDetailView(DetailView):
             context["structured_data"] = seo.news_article_ld(article, publisher_get(), self.request)
         context["og_locale"] = seo.OG_LOCALES.get(article.language)
         context["reading_minutes"] = reading_minutes(article.body)
+        context["most_read"] = [other for other in most_read(article.language) if other.pk != article.pk][
+            :MOST_READ_SIZE
+        ]
         context["top_notes"] = [note for note in article.corrections.all() if note.shown_on_top]
         context["bottom_notes"] = [note for note in article.corrections.all() if not note.shown_on_top]
         return context

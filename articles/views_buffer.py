@@ -15,7 +15,8 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 from newsroom.cache import HitCounter
@@ -118,17 +119,32 @@ def take_and_write(client) -> dict[int, int]:
 
 
 def write(counts: dict[int, int]) -> None:
-    """Add views to the articles' counts (``ArticleViews``) in one statement: an upsert, since
-    an article's row appears with its first reader; articles deleted meanwhile are skipped."""
+    """Add views to the articles' counts (``ArticleViews``) and to this hour's counts
+    (``ArticleViewsByHour``, the most-read lists): upserts, since an article's row appears with
+    its first reader; articles deleted meanwhile are skipped. PostgreSQL does both in one
+    statement (a data-modifying WITH); SQLite, which has none, in two."""
     if not counts:
         return
     rows = ", ".join(["(%s, %s)"] * len(counts))
     params = [value for pair in sorted(counts.items()) for value in pair]
-    with connection.cursor() as cursor:  # one statement: atomic by itself
-        cursor.execute(
-            f"WITH v(id, views) AS (VALUES {rows}) "
-            "INSERT INTO articles_article_views (article_id, count) "
-            "SELECT v.id, v.views FROM v JOIN articles_article a ON a.id = v.id WHERE true "
-            "ON CONFLICT (article_id) DO UPDATE SET count = articles_article_views.count + excluded.count",
-            params,
-        )
+    hour = connection.ops.adapt_datetimefield_value(timezone.now().replace(minute=0, second=0, microsecond=0))
+    viewed = (
+        f"WITH v(id, views) AS (VALUES {rows}), "
+        "seen AS (SELECT v.id, v.views, a.language FROM v JOIN articles_article a ON a.id = v.id)"
+    )
+    totals = (
+        "INSERT INTO articles_article_views (article_id, count) SELECT id, views FROM seen WHERE true "
+        "ON CONFLICT (article_id) DO UPDATE SET count = articles_article_views.count + excluded.count"
+    )
+    by_hour = (
+        "INSERT INTO articles_article_views_by_hour (article_id, hour, language, count) "
+        "SELECT id, %s, language, views FROM seen WHERE true "
+        "ON CONFLICT (hour, article_id) DO UPDATE SET count = articles_article_views_by_hour.count + excluded.count"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one statement: atomic by itself
+            cursor.execute(f"{viewed}, totals AS ({totals} RETURNING 1) {by_hour}", [*params, hour])
+        else:
+            with transaction.atomic(savepoint=False):
+                cursor.execute(f"{viewed} {totals}", params)
+                cursor.execute(f"{viewed} {by_hour}", [*params, hour])

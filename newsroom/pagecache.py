@@ -39,6 +39,7 @@ from django.utils.module_loading import import_string
 
 from newsroom.cache import cached
 from newsroom.middleware import DATABASE_ERRORS, database_unavailable
+from newsroom.readers import is_reader
 from newsroom.routers import public_reads
 
 EPOCH_KEY = "pages:epoch"
@@ -71,14 +72,16 @@ def _epoch_or_new(found: str | None) -> str:
     return new
 
 
-# The epoch the page cache read for the request being served (readers' requests only).
+# The epoch the page cache read for the request being served (readers' requests only), and the
+# moment of the next scheduled change it knows of (a Unix time).
 _request_epoch: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_epoch", default=None)
+_request_schedule: contextvars.ContextVar[float | None] = contextvars.ContextVar("page_schedule", default=None)
 # This process's copies of page data: key -> (epoch, kept until (monotonic clock), value).
 _page_data: dict[str, tuple[str, float, object]] = {}
 PAGE_DATA_LOCAL_SECONDS = 60
 
 
-def page_data[T](key: str, load: Callable[[], T], *, seconds: int = 300) -> T:
+def page_data[T](key: str, load: Callable[[], T], *, seconds: int = 300, timed: bool = False) -> T:
     """Rows that every page shows (the publisher, the sections menu, the promo blocks), kept
     for the current epoch: this process's copy, else the shared cache's, else ``load()``.
 
@@ -89,7 +92,16 @@ def page_data[T](key: str, load: Callable[[], T], *, seconds: int = 300) -> T:
     is never shown after it. ``seconds`` (``PAGE_DATA_LOCAL_SECONDS`` for this process's copy)
     bounds how long a change that bypassed ``pages_changed()`` (a shell, a script) can go unseen.
     Callers must not modify the value: requests of this process share it.
+
+    ``timed`` data also changes by itself at scheduled moments (which articles are published,
+    the breaking-news banner): it is kept only until the next scheduled change the page cache
+    knows of, and outside a reader's request (staff) it is loaded afresh.
     """
+    if timed:
+        schedule = _request_schedule.get()
+        if schedule is None:
+            return load()
+        key = f"{key}:{int(schedule)}"
     current = _request_epoch.get() or _epoch_or_new(cache.get(EPOCH_KEY))
     now = time.monotonic()
     kept = _page_data.get(key)
@@ -173,8 +185,10 @@ class PageCacheMiddleware:
         key = _page_key(request)
         counter_key = key + ":hits"
         counted, locked = None, False
-        # Redis: the hit is counted in the lookup. A HEAD request (a link checker) counts nothing.
-        if hasattr(cache, "get_many_counted") and request.method == "GET":
+        # Redis: the hit is counted in the lookup. A HEAD request (a link checker), a crawler or a
+        # prefetch counts nothing (newsroom.readers).
+        reader = is_reader(request)
+        if hasattr(cache, "get_many_counted") and reader:
             found, counted, locked = cache.get_many_counted([EPOCH_KEY, SCHEDULE_KEY, key], counter_key)
         else:
             found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
@@ -184,7 +198,7 @@ class PageCacheMiddleware:
         try:
             if seconds and entry is not None and entry[0] == current and now < entry[1]:
                 schedule_until = schedule[1] if schedule and schedule[0] == current else entry[1]
-                return self.hit(request, entry, now, schedule_until, counted, locked)
+                return self.hit(request, entry, now, schedule_until, counted, locked, reader)
             if counted is not None:  # stale: the view will count this reader itself
                 cache.uncount(counted)
             if schedule is None or schedule[0] != current or now >= schedule[1]:
@@ -192,11 +206,12 @@ class PageCacheMiddleware:
                 cache.set(SCHEDULE_KEY, schedule, max(1, int(schedule[1] - now)))
         except DATABASE_ERRORS as error:
             return database_unavailable(request, error)
-        token = _request_epoch.set(current)
+        token, schedule_token = _request_epoch.set(current), _request_schedule.set(schedule[1])
         try:
             response = self.get_response(request)
         finally:
             _request_epoch.reset(token)
+            _request_schedule.reset(schedule_token)
         page = getattr(response, "public_page", None)
         if page is None or response.status_code not in (200, 304):
             return response
@@ -257,12 +272,12 @@ class PageCacheMiddleware:
         max_age = min(settings.PAGE_MAX_AGE, left)
         patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=min(max_age, left - max_age))
 
-    def hit(self, request, entry, now, schedule_until, counted, locked):
+    def hit(self, request, entry, now, schedule_until, counted, locked, reader):
         _epoch, _until, revalidate, on_hit, response = entry
         if counted is not None:  # the lookup did the work; whoever took the lock does the rest
             if locked:
                 import_string(counted.on_lock)()
-        elif on_hit is not None and request.method == "GET":
+        elif on_hit is not None and reader:
             path, args = on_hit
             import_string(path)(*args)
         if not revalidate:

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.publisher",
                 "articles.context_processors.site_menu",
+                "articles.context_processors.breaking_news_banner",
             ],
         },
     },
@@ -181,9 +182,16 @@ VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", "5"))
 # Background work (jobs/worker.py, `manage.py worker`): Django's tasks framework with the queue in
 # the database (django-tasks-db), and the periodic jobs the worker runs (dotted path: seconds).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Most-read lists (articles/most_read.py): ranked at most this often per language and period;
+# readers' views per hour are kept this many days.
+MOST_READ_CACHE_SECONDS = int(os.environ.get("MOST_READ_CACHE_SECONDS", "60"))
+MOST_READ_KEEP_DAYS = 8
+
 PERIODIC_JOBS = {
     # Buffered view counts reach the database even when no reader comes (with REDIS_URL).
     "articles.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
+    # Views per hour older than MOST_READ_KEEP_DAYS are deleted (no list reads them).
+    "articles.tasks.prune_views_by_hour": 3600,
 }
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))  # doubles with each attempt

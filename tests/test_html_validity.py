@@ -2,6 +2,7 @@
 installs it with `npm ci`; it runs on the machine's Java). Skipped only outside CI when Java or
 vnu.jar is missing; in CI it always runs."""
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from articles import views_buffer
 from articles.models import Article
 from tests.factories import ArticleFactory, PersonFactory, PhotoFactory, PromoBlockFactory, PublisherFactory, country
 
@@ -58,10 +61,20 @@ def test_public_pages_are_valid_html(client, tmp_path, settings):
     article.countries.set([country("KZ")])
     ArticleFactory(title="Аударма", language="kk", translation_of=article, tags=["Культура"])
     ArticleFactory(title="Похожая", tags=["Культура"])
-    Article.objects.filter(pk=article.pk).update(significant_update_at=article.publish_at)
+    # The front page with everything: a main story, a top story, the banner, the most read.
+    Article.objects.filter(pk=article.pk).update(
+        significant_update_at=article.publish_at,
+        importance=Article.Importance.MAIN,
+        breaking_until=timezone.now() + dt.timedelta(hours=1),
+    )
+    top = ArticleFactory(title="Вторая главная", importance=Article.Importance.TOP, photo=PhotoFactory(renditions=True))
+    views_buffer.write({article.pk: 5, top.pk: 3})
     pages = {
         "front": "/",
         "front-kk": "/kk/",
+        "news-feed": reverse("articles:news"),
+        "most-read": reverse("articles:popular"),
+        "most-read-week": reverse("articles:popular") + "?period=7d",
         "article": article.get_absolute_url(),
         "section": article.section.get_absolute_url(),
         "topic": reverse("articles:tag", args=["kultura"]),

@@ -17,7 +17,7 @@ from django.utils.translation import override
 
 from agencies.models import Agency
 from articles.models import Article, Person, Section, Tag
-from tests.articles.test_public_pages import ARTICLE_QUERIES, LIST_QUERIES, SUBJECT_LIST_QUERIES
+from tests.articles.test_public_pages import ARTICLE_QUERIES, FRONT_QUERIES, SUBJECT_LIST_QUERIES
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -314,7 +314,7 @@ def test_translated_pages_keep_the_query_budgets(client, publisher, language, dj
         article.people.set([person])
     prefix = f"/{language}"
     budgets = {
-        f"{prefix}/": LIST_QUERIES,
+        f"{prefix}/": FRONT_QUERIES,
         prefix + section.get_absolute_url(): SUBJECT_LIST_QUERIES,
         prefix + Tag.objects.get(name="Экономика").get_absolute_url(): SUBJECT_LIST_QUERIES,
         prefix + person.get_absolute_url(): SUBJECT_LIST_QUERIES,

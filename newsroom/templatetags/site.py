@@ -53,4 +53,6 @@ def canonical_url(context):
     page = context.get("page_obj")
     if page is not None and page.number > 1:
         url += f"?page={page.number}"
+    elif context.get("canonical_query"):  # a page of the news feed, the 7-day most read
+        url += f"?{context['canonical_query']}"
     return url

@@ -354,9 +354,11 @@ def test_front_page_has_the_organisation_json_ld_and_canonical_without_tracking(
 
 
 def test_paginated_list_canonicalises_to_its_own_page(client, publisher):
+    section = SectionFactory(slug="politika")
     for _ in range(21):
-        ArticleFactory()
-    assert '<link rel="canonical" href="http://testserver/?page=2">' in client.get("/?page=2&utm=x").content.decode()
+        ArticleFactory(section=section)
+    html = client.get("/section/politika/?page=2&utm=x").content.decode()
+    assert '<link rel="canonical" href="http://testserver/section/politika/?page=2">' in html
 
 
 # -- Corrections and updates -----------------------------------------------------------------
@@ -397,7 +399,7 @@ def test_correction_note_shows_on_the_page_feed_and_json_ld(editor_client, publi
     page = html[html.index("<main") :]  # the head's JSON-LD carries the correction too
     body = page.index('<div class="body">')
     assert page.index("Министерство подтвердило встречу.") < body < page.index("неверно указана дата")
-    assert "Обновление" in html
+    assert "<strong>Обновление</strong>" in page and "<strong>Исправление</strong>" in page  # not «Применить»
     ld = metadata(editor_client, article.get_absolute_url())["json-ld"][0]
     assert ld["dateModified"] != ld["datePublished"]
     assert ld["correction"][0]["text"] == "В первой версии неверно указана дата встречи."

@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from agencies.models import Agency, PromoBlock
-from articles import demo
+from articles import demo, views_buffer
 from articles.models import Article, Correction, Country, Person, Section, Tag
 from articles.services import article_note_significant_update
 from newsroom.pagecache import pages_changed
@@ -135,6 +135,7 @@ class Command(BaseCommand):
                 status=row["status"],
                 publish_at=None if offset is None else now + timedelta(hours=offset),
                 translation_of=Article.objects.filter(slug=row.get("translation_of", "")).first(),
+                importance=row.get("importance", Article.Importance.NORMAL),
             )
             authors = [people[slug] for slug in row["authors"]]
             article.created_by = next((author.user for author in authors if author.user), None)
@@ -155,6 +156,8 @@ class Command(BaseCommand):
                 at = now - timedelta(hours=note["hours_ago"])
                 Correction.objects.create(article=article, created_at=at, **note["fields"])
                 article_note_significant_update(article=article, at=at)
+            if row.get("views") and article.state == "published":  # readers so far: the most-read lists
+                views_buffer.write({article.pk: row["views"]})
             created += 1
         for tag in Tag.objects.filter(name__in=demo.TOPICS, name_kk="", name_en=""):
             tag.name_kk, tag.name_en = demo.TOPICS[tag.name]
