@@ -63,6 +63,9 @@ pages = [
     ("topic, uncached", tag.get_absolute_url(), "bust"),
     ("search «министр», uncached", search, "bust"),
     ("RSS feed, uncached", "/feed.rss", "bust"),
+    ("news feed, uncached", "/news/", "bust"),
+    ("most read 24 h, uncached", "/popular/", "bust"),
+    ("most read 7 days, uncached", "/popular/?period=7d", "bust"),
     ("sitemap index, uncached", "/sitemap.xml", "bust"),
 ]
 client = Client()
