@@ -16,6 +16,7 @@ shared by every page), the sections' latest.
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -70,11 +71,14 @@ def _placed_and_newest(language: str) -> tuple[Article | None, list[Article], li
     )
     newest_placed = placed.order_by("-publish_at", "-pk").values("pk")[: TOP_BLOCK_SIZE + 1]
     newest = published.order_by("-publish_at", "-pk").values("pk")[: FEED_SIZE + TOP_BLOCK_SIZE + 1 + MOST_READ_SIZE]
-    rows = list(
-        published.filter(Q(pk__in=main) | Q(pk__in=newest_placed) | Q(pk__in=newest))
-        .for_list()
-        .annotate(is_lead=_flag(Q(pk__in=main)))
-    )
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: one list of ids, each part read from its index. (Three IN subqueries
+        # joined by OR made it test every published article of the language against them:
+        # about a second at a million articles.)
+        wanted = Q(pk__in=main.union(newest_placed, newest, all=True))
+    else:  # SQLite cannot slice the parts of a UNION
+        wanted = Q(pk__in=main) | Q(pk__in=newest_placed) | Q(pk__in=newest)
+    rows = list(published.filter(wanted).for_list().annotate(is_lead=_flag(Q(pk__in=main))))
     lead = next((row for row in rows if row.is_lead), None)
     placed_rows = [row for row in rows if row.importance != Article.Importance.NORMAL and _still_placed(row, now)]
     if lead is None and placed_rows:

@@ -863,7 +863,7 @@ class ArticleViews(models.Model):
 class ArticleViewsByHour(models.Model):
     """Readers' views of an article in one hour (UTC), for the most-read lists. Written with the
     totals (``views_buffer.write``): one upsert per flush, not per view. Hours older than
-    ``MOST_READ_KEEP_DAYS`` are deleted by a periodic job; the lists never read them anyway."""
+    two days are deleted by a periodic job: only the 24-hour list reads them."""
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article"), db_index=False
@@ -887,6 +887,32 @@ class ArticleViewsByHour(models.Model):
 
     def __str__(self):
         return f"{self.article_id} at {self.hour:%Y-%m-%d %H}:00: {self.count}"
+
+
+class ArticleViewsByDay(models.Model):
+    """Readers' views of an article in one UTC day, for the 7-day most-read list: written with
+    the hours (``views_buffer.write``), so that a week is summed from about a twentieth of the
+    rows its hours would take. Days older than ``MOST_READ_KEEP_DAYS`` are deleted."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article"), db_index=False
+    )
+    day = models.DateTimeField(_("day"))  # the day's first moment, UTC
+    language = models.CharField(_("language"), max_length=2)
+    count = models.BigIntegerField(_("views"), default=0)
+
+    class Meta:
+        db_table = "articles_article_views_by_day"
+        verbose_name = _("article views in a day")
+        verbose_name_plural = _("article views by day")
+        constraints = [models.UniqueConstraint(fields=["day", "article"], name="articles_views_by_day_unique")]
+        indexes = [
+            models.Index(fields=["article"], name="articles_views_by_day_article"),
+            models.Index(fields=["language", "day", "article", "count"], name="articles_views_by_day_rank"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} on {self.day:%Y-%m-%d}: {self.count}"
 
 
 class Correction(models.Model):

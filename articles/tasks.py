@@ -7,7 +7,10 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from articles import views_buffer
-from articles.models import ArticleViewsByHour
+from articles.models import ArticleViewsByDay, ArticleViewsByHour
+
+# Views per hour are kept this long: only the 24-hour most-read list reads them.
+HOURS_KEEP_DAYS = 2
 
 
 def flush_view_counts() -> str:
@@ -24,8 +27,11 @@ def flush_view_counts() -> str:
 
 
 def prune_views_by_hour() -> str:
-    """Delete readers' views per hour older than MOST_READ_KEEP_DAYS: the most-read lists
-    cover 7 days at most. The totals (``ArticleViews``) are not touched."""
-    before = timezone.now() - dt.timedelta(days=settings.MOST_READ_KEEP_DAYS)
-    deleted, _ = ArticleViewsByHour.objects.filter(hour__lt=before).delete()
-    return f"{deleted} hourly rows older than {settings.MOST_READ_KEEP_DAYS} days deleted"
+    """Delete readers' views per hour older than two days (the 24-hour list is all that reads
+    them) and per day older than MOST_READ_KEEP_DAYS (the 7-day list). The totals
+    (``ArticleViews``) are not touched."""
+    now = timezone.now()
+    hours, _ = ArticleViewsByHour.objects.filter(hour__lt=now - dt.timedelta(days=HOURS_KEEP_DAYS)).delete()
+    days, _ = ArticleViewsByDay.objects.filter(day__lt=now - dt.timedelta(days=settings.MOST_READ_KEEP_DAYS)).delete()
+    keep = settings.MOST_READ_KEEP_DAYS
+    return f"{hours} hourly rows older than {HOURS_KEEP_DAYS} days and {days} daily rows older than {keep} days deleted"

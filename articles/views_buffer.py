@@ -10,6 +10,7 @@ last few seconds of views, unless Redis persists its data) is the price of a cac
 page costing no database write. Without Redis every view is one upsert (``article_view_record``).
 """
 
+import datetime as dt
 import logging
 import uuid
 
@@ -119,15 +120,18 @@ def take_and_write(client) -> dict[int, int]:
 
 
 def write(counts: dict[int, int]) -> None:
-    """Add views to the articles' counts (``ArticleViews``) and to this hour's counts
-    (``ArticleViewsByHour``, the most-read lists): upserts, since an article's row appears with
-    its first reader; articles deleted meanwhile are skipped. PostgreSQL does both in one
-    statement (a data-modifying WITH); SQLite, which has none, in two."""
+    """Add views to the articles' counts (``ArticleViews``) and to this hour's and this day's
+    counts (``ArticleViewsByHour``, ``ArticleViewsByDay``: the most-read lists): upserts, since
+    an article's row appears with its first reader; articles deleted meanwhile are skipped.
+    PostgreSQL does all three in one statement (a data-modifying WITH); SQLite, which has none,
+    in three, in one transaction."""
     if not counts:
         return
     rows = ", ".join(["(%s, %s)"] * len(counts))
     params = [value for pair in sorted(counts.items()) for value in pair]
-    hour = connection.ops.adapt_datetimefield_value(timezone.now().replace(minute=0, second=0, microsecond=0))
+    now = timezone.now().astimezone(dt.UTC)
+    hour = connection.ops.adapt_datetimefield_value(now.replace(minute=0, second=0, microsecond=0))
+    day = connection.ops.adapt_datetimefield_value(now.replace(hour=0, minute=0, second=0, microsecond=0))
     viewed = (
         f"WITH v(id, views) AS (VALUES {rows}), "
         "seen AS (SELECT v.id, v.views, a.language FROM v JOIN articles_article a ON a.id = v.id)"
@@ -141,10 +145,19 @@ def write(counts: dict[int, int]) -> None:
         "SELECT id, %s, language, views FROM seen WHERE true "
         "ON CONFLICT (hour, article_id) DO UPDATE SET count = articles_article_views_by_hour.count + excluded.count"
     )
+    by_day = (
+        "INSERT INTO articles_article_views_by_day (article_id, day, language, count) "
+        "SELECT id, %s, language, views FROM seen WHERE true "
+        "ON CONFLICT (day, article_id) DO UPDATE SET count = articles_article_views_by_day.count + excluded.count"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one statement: atomic by itself
-            cursor.execute(f"{viewed}, totals AS ({totals} RETURNING 1) {by_hour}", [*params, hour])
+            cursor.execute(
+                f"{viewed}, totals AS ({totals} RETURNING 1), hours AS ({by_hour} RETURNING 1) {by_day}",
+                [*params, hour, day],
+            )
         else:
             with transaction.atomic(savepoint=False):
                 cursor.execute(f"{viewed} {totals}", params)
                 cursor.execute(f"{viewed} {by_hour}", [*params, hour])
+                cursor.execute(f"{viewed} {by_day}", [*params, day])

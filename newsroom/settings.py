@@ -190,7 +190,7 @@ MOST_READ_KEEP_DAYS = 8
 PERIODIC_JOBS = {
     # Buffered view counts reach the database even when no reader comes (with REDIS_URL).
     "articles.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
-    # Views per hour older than MOST_READ_KEEP_DAYS are deleted (no list reads them).
+    # Views per hour older than 2 days and per day older than MOST_READ_KEEP_DAYS are deleted.
     "articles.tasks.prune_views_by_hour": 3600,
 }
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))

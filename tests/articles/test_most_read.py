@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import views_buffer
-from articles.models import Article, ArticleViewsByHour
+from articles.models import Article, ArticleViewsByDay, ArticleViewsByHour
 from articles.most_read import most_read
 from articles.tasks import prune_views_by_hour
 from newsroom.readers import is_crawler
@@ -73,7 +73,7 @@ def test_crawlers_and_link_previews_are_not(agent):
     assert is_crawler(agent)
 
 
-def test_views_are_written_per_hour_beside_the_totals_in_one_upsert(publisher):
+def test_views_are_written_per_hour_and_day_beside_the_totals_in_one_upsert(publisher):
     first, second = ArticleFactory(), ArticleFactory(language="kk")
     with time_machine.travel(NOW, tick=False):
         with CaptureQueriesContext(connection) as queries:
@@ -89,7 +89,12 @@ def test_views_are_written_per_hour_beside_the_totals_in_one_upsert(publisher):
     }
     assert ArticleViewsByHour.objects.get(article=second).language == "kk"
     assert Article.objects.get(pk=first.pk).view_count == 9  # the total, exact as before
-    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    day = NOW.astimezone(dt.UTC).replace(hour=0, minute=0)
+    assert {(row.article_id, row.day): row.count for row in ArticleViewsByDay.objects.all()} == {
+        (first.pk, day): 9,
+        (second.pk, day): 1,
+    }
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 3)
 
 
 def test_the_redis_flush_writes_the_hour_too(client, publisher, redis_cache, settings):  # noqa: F811
@@ -162,11 +167,14 @@ def test_crawlers_are_not_counted_with_redis_either(client, publisher, redis_cac
     assert Article.objects.get(pk=article.pk).view_count == 2
 
 
-def test_old_hours_are_pruned_and_totals_kept(publisher, settings):
+def test_old_hours_and_days_are_pruned_and_totals_kept(publisher, settings):
     article = ArticleFactory()
     with time_machine.travel(NOW - dt.timedelta(days=settings.MOST_READ_KEEP_DAYS, hours=1), tick=False):
-        views_buffer.write({article.pk: 5})
+        views_buffer.write({article.pk: 5})  # too old for either list
+    with time_machine.travel(NOW - dt.timedelta(days=3), tick=False):
+        views_buffer.write({article.pk: 3})  # the week still counts its day, no list its hour
     with time_machine.travel(NOW, tick=False):
         views_buffer.write({article.pk: 2})
-        assert "1 hourly rows" in prune_views_by_hour()
-    assert list(hourly().values()) == [2] and Article.objects.get(pk=article.pk).view_count == 7
+        assert "2 hourly rows older than 2 days and 1 daily rows" in prune_views_by_hour()
+    assert list(hourly().values()) == [2] and Article.objects.get(pk=article.pk).view_count == 10
+    assert sorted(ArticleViewsByDay.objects.values_list("count", flat=True)) == [2, 3]
