@@ -348,6 +348,18 @@ class ArticleQuerySet(models.QuerySet):
         now = timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).exclude(expire_at__lte=now)
 
+    def published_or_taken_down(self, *, expired: bool = False):
+        """``published()``, and the withdrawn articles readers had seen (``version_at``, the
+        withdrawal, not before ``publish_at``), and with ``expired`` those past their expiry:
+        partners are told to take those down (``distribution.api``). Never a draft, an article
+        in review or a scheduled one."""
+        now = timezone.now()
+        readable = Q(status=Article.Status.PUBLISHED, publish_at__lte=now)
+        if not expired:
+            readable &= ~Q(expire_at__lte=now)
+        taken_down = Q(status=Article.Status.WITHDRAWN, publish_at__lte=models.F("version_at"))
+        return self.filter(readable | taken_down)
+
     def scheduled(self):
         """Published articles whose time has not come yet, soonest first."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()).order_by("publish_at")
@@ -399,6 +411,14 @@ class ArticleQuerySet(models.QuerySet):
             .defer("body")
             .annotate(**_relations_json("tags", "authors", "corrections"))
             .order_by("-publish_at", "-pk")
+        )
+
+    def for_partners(self):
+        """What a partner API item needs (``distribution.ninjs``), in one query: the article with
+        its section, source and lead photo, and its topics, authors, people and countries as
+        JSON arrays (``Article.loaded``)."""
+        return self.select_related("section", "source", "photo").annotate(
+            **_relations_json("tags", "authors", "people", "countries")
         )
 
     def with_view_counts(self):
@@ -580,6 +600,9 @@ class Article(UniqueSlugMixin, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: every save of a loaded copy must carry the version it was loaded at.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # When this version reaches readers: the save, or the publication time when that is later
+    # (a scheduled article's version appears at its second). The partner API's cursor.
+    version_at = models.DateTimeField(_("version visible from"), default=timezone.now, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("article revision"))
@@ -615,6 +638,8 @@ class Article(UniqueSlugMixin, models.Model):
             models.Index(
                 fields=["pinned_until"], condition=Q(pinned_until__isnull=False), name="articles_article_pinned"
             ),
+            # The partner API: every new or changed version in order (distribution.api).
+            models.Index(fields=["version_at", "id"], name="articles_article_version_at"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -654,6 +679,9 @@ class Article(UniqueSlugMixin, models.Model):
             self.status_changed_at = timezone.now()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "status_changed_at"}
+        self.version_at = self.visible_version_at(timezone.now())
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version_at"}
         with transaction.atomic(using=kwargs.get("using")):
             if not adding:
                 # A copy loaded at version N may only be saved while the row is still at N:
@@ -672,6 +700,13 @@ class Article(UniqueSlugMixin, models.Model):
     def get_absolute_url(self):
         # An article lives under its own language's prefix: /news/..., /kk/news/..., /en/news/...
         return slug_url("articles:detail", self.slug, language=self.language)
+
+    def visible_version_at(self, saved_at: dt.datetime) -> dt.datetime:
+        """When a version saved at ``saved_at`` reaches readers: at once, or at the publication
+        time of a scheduled article."""
+        if self.status == self.Status.PUBLISHED and self.publish_at is not None:
+            return max(saved_at, self.publish_at)
+        return saved_at
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

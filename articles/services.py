@@ -205,8 +205,10 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
     """A correction or update note was added: readers see «Обновление» at ``at``, and feeds and
     JSON-LD carry the new modification time. Never moves the time backwards."""
     if article.significant_update_at is None or at > article.significant_update_at:
-        Article.objects.filter(pk=article.pk).update(significant_update_at=at)
-        article.significant_update_at = at
+        # A new version for partners too (the partner API's cursor), never moved backwards.
+        version_at = max(article.version_at, at)
+        Article.objects.filter(pk=article.pk).update(significant_update_at=at, version_at=version_at)
+        article.significant_update_at, article.version_at = at, version_at
         pages_changed()
 
 

@@ -46,7 +46,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from articles.models import Article, Section, Tag
+from distribution.models import ApiKey
 from django.db.models import Count
+api_key = ApiKey.issue("bench")[1]
 articles = Article.objects.published().filter(language="ru", slug__startswith="corpus-")
 article = articles.order_by("-publish_at")[10]
 section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
@@ -67,6 +69,7 @@ pages = [
     ("most read 24 h, uncached", "/popular/", "bust"),
     ("most read 7 days, uncached", "/popular/?period=7d", "bust"),
     ("sitemap index, uncached", "/sitemap.xml", "bust"),
+    ("partner API, 100 items", "/api/v1/items?limit=100", "api"),
 ]
 client = Client()
 client.get(articles.order_by("-publish_at")[11].get_absolute_url())  # header data and schedule cached
@@ -79,11 +82,15 @@ for n, (name, url, mode) in enumerate(pages):
         target = articles.order_by("-publish_at")[12 + n].get_absolute_url()
     else:
         target = url + ("&" if "?" in url else "?") + f"warm={n}"
+    headers = {"Authorization": "Bearer " + api_key} if mode == "api" else {}
+    if mode == "api":
+        client.get(url, headers=headers)  # the key's use recorded
+        target = url
     with CaptureQueriesContext(connection) as queries:
-        status = client.get(target).status_code
+        status = client.get(target, headers=headers).status_code
     rows.append([name, url, mode, status, len(queries)])
 paths = [a.get_absolute_url() for a in articles.order_by("-publish_at")[100:20100].only("slug", "language")]
-print(json.dumps({"pages": rows, "articles": paths}))
+print(json.dumps({"pages": rows, "articles": paths, "api_key": api_key}))
 """
 
 
@@ -91,8 +98,10 @@ def run(*command, env, check=True, **kwargs):
     return subprocess.run(command, cwd=ROOT, env=env, check=check, capture_output=True, text=True, **kwargs)
 
 
-def wrk(url, seconds, connections, *script_args):
+def wrk(url, seconds, connections, *script_args, headers=()):
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
     if script_args:
         command += ["-s", str(RANDOM_PATHS), url, "--", *script_args]
     else:
@@ -149,6 +158,7 @@ def main():
         "GUNICORN_BIND": BIND,
         "GUNICORN_MAX_REQUESTS": "0",  # no recycling: memory is read after the whole run
         "REQUEST_LOG_LEVEL": "WARNING",
+        "API_RATE_LIMIT_PER_MINUTE": "1000000000",  # the bench's one key asks far more than a partner
     }
     run("createdb", "-h", "127.0.0.1", "-U", "postgres", database, env=env, check=False)
     run(PYTHON, "manage.py", "migrate", "--no-input", "-v0", env=env)
@@ -192,11 +202,12 @@ def main():
             if args.only and name != "floor" and args.only not in name:
                 continue
             url = f"http://{BIND}{path}"
-            script = {"same": (), "bust": ("bust", path), "articles": ("paths", str(paths_file))}[mode]
-            served += wrk(url, 3, args.connections, *script)[4]  # warm-up
-            rps, p50, p99, errors, total = wrk(url, args.seconds, args.connections, *script)
+            script = {"same": (), "api": (), "bust": ("bust", path), "articles": ("paths", str(paths_file))}[mode]
+            headers = [f"Authorization: Bearer {found['api_key']}"] if mode == "api" else []
+            served += wrk(url, 3, args.connections, *script, headers=headers)[4]  # warm-up
+            rps, p50, p99, errors, total = wrk(url, args.seconds, args.connections, *script, headers=headers)
             # Latency one request at a time: the page's own time, not time in a queue.
-            _rps, alone50, alone99, alone_errors, alone_total = wrk(url, args.seconds, 1, *script)
+            _rps, alone50, alone99, alone_errors, alone_total = wrk(url, args.seconds, 1, *script, headers=headers)
             served += total + alone_total
             results.append((name, status, queries, rps, p50, p99, errors + alone_errors, alone50, alone99))
         rss = worker_rss_mb(server.pid)

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "photos",
     "agencies",
     "articles",
+    "distribution",
+    # django-ninja's own Swagger UI files for the partner API's docs (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +189,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # readers' views per hour are kept this many days.
 MOST_READ_CACHE_SECONDS = int(os.environ.get("MOST_READ_CACHE_SECONDS", "60"))
 MOST_READ_KEEP_DAYS = 8
+
+# The partner API (distribution/api.py): requests a minute per key, and how long after a version
+# reaches readers it is listed (a save still being committed is not jumped over by a cursor).
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+API_SETTLE_SECONDS = int(os.environ.get("API_SETTLE_SECONDS", "10"))
 
 PERIODIC_JOBS = {
     # Buffered view counts reach the database even when no reader comes (with REDIS_URL).

@@ -8,6 +8,8 @@ from django.views.i18n import set_language
 
 from articles.feeds import AllArticlesFeed, atom
 from articles.sitemaps import SITEMAPS, NewsSitemap, article_sitemap
+from distribution.api import api as partner_api
+from distribution.api import staff_docs
 from jobs.views import worker_health
 from newsroom.pagecache import public_page
 from newsroom.views import healthz, readyz, robots_txt
@@ -38,6 +40,9 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    # The partner API (ninjs): for partners with a key; its docs for staff.
+    path("api/v1/docs", staff_docs, name="api_docs"),
+    path("api/v1/", partner_api.urls),
     # Every language's articles together; each language has its own feed under its prefix.
     path("feeds/all.rss", public_page(AllArticlesFeed()), name="feed_all_rss"),
     path("feeds/all.atom", public_page(atom(AllArticlesFeed)()), name="feed_all_atom"),

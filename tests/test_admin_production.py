@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, PromoBlock
 from articles.models import Article, Country, Person, Section, Tag
+from distribution.models import ApiKey
 from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from photos.models import Photo
 from tests.factories import (
@@ -115,6 +116,7 @@ def objects(roles):
         Agency: PublisherFactory(),
         PromoBlock: PromoBlockFactory(),
         Photo: photo,
+        ApiKey: ApiKey.issue("Партнёр", by=roles["superuser"])[0],
         BackgroundJob: BackgroundJob.objects.create(
             task_path="tests.jobs.tasks.write_mark",
             args_kwargs={"args": ["/tmp/x"], "kwargs": {}},

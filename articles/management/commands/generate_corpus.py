@@ -40,7 +40,7 @@ YEARS_OF_NEWS = 5
 
 ARTICLE_COLUMNS = (
     "id title slug lead body language photo_id photo_caption status publish_at created_at updated_at version "
-    "source_id section_id"
+    "version_at source_id section_id"
 ).split()
 
 
@@ -225,6 +225,7 @@ class Command(BaseCommand):
             "created_at": publish_at,
             "updated_at": publish_at,
             "version": 1,
+            "version_at": publish_at,
             "source_id": self.publisher.pk if self.publisher else None,
             "section_id": rng.choice(self.sections),
             "tags": rng.sample(self.tags, 3),

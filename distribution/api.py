@@ -1,0 +1,306 @@
+"""The partner API (read-only, django-ninja): published articles as IPTC ninjs 3.1 items.
+
+    GET /api/v1/items               the newest items, newest first, and a cursor
+    GET /api/v1/items?since=CURSOR  every item new or changed after the cursor, oldest first
+    GET /api/v1/items/<id>          one item
+    GET /api/v1/openapi.json        the OpenAPI 3.1 description (docs for staff: /api/v1/docs)
+
+A partner sends ``Authorization: Bearer <key>`` (``manage.py create_api_key``). Every answer is
+private JSON; a 200 carries an ETag (``ConditionalGetMiddleware``) and answers 304 to
+``If-None-Match``.
+
+**The cursor** is a position in the order in which versions reach readers (``version_at``, then
+id). A version becomes listable ``API_SETTLE_SECONDS`` after that moment, so a save still being
+committed when a partner polls is not jumped over. Polling with the ``next`` of each answer, a
+partner sees every new, changed or withdrawn item once (again only when it changes again);
+withdrawn ones come as ``pubStatus: canceled``. Drafts, articles in review and scheduled
+articles never appear: a scheduled version is positioned at its publication time.
+"""
+
+import base64
+import binascii
+import datetime as dt
+from typing import Literal
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.views import openapi_view
+from ninja.security import HttpBearer
+
+from agencies.services import publisher_get
+from articles.models import Article, Tag
+from articles.services import sections_menu
+from distribution import keys, ninjs
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 50
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_CURSOR_SIGNER = signing.Signer(salt="distribution.api.cursor")
+
+
+class PartnerKey(HttpBearer):
+    def authenticate(self, request, token):
+        key = keys.authenticate(token)
+        if key is not None:
+            keys.check_rate(key)
+            keys.touch(key)
+        return key
+
+
+class PartnerAPI(NinjaAPI):
+    def create_response(self, request, data, *args, **kwargs):
+        response = super().create_response(request, data, *args, **kwargs)
+        response["Cache-Control"] = "private, no-cache"
+        response["Vary"] = "Authorization"
+        return response
+
+
+api = PartnerAPI(
+    title="Newsroom partner API",
+    version="1",
+    description="Published articles as IPTC ninjs 3.1 news items. Send `Authorization: Bearer <key>`.",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url=None,  # the docs are for staff: newsroom/urls.py
+    auth=PartnerKey(),
+)
+
+
+# -- What the API answers (ninjs 3.1, as far as items here use it) ------------------------------
+
+
+class Text(Schema):
+    role: str | None = None
+    contentType: str | None = None
+    value: str
+
+
+class Named(Schema):
+    name: str
+    rel: str | None = None
+    role: str | None = None
+    uri: str | None = None
+    literal: str | None = None
+
+
+class Rendition(Schema):
+    name: str
+    href: str
+    contentType: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+class Standard(Schema):
+    name: str
+    version: str
+    schema_: str = Field(alias="schema")
+
+
+class Picture(Schema):
+    name: str
+    rel: str
+    uri: str
+    type: Literal["picture"]
+    headlines: list[Text]
+    descriptions: list[Text]
+    by: str | None = None
+    renditions: list[Rendition]
+
+
+class Item(Schema):
+    uri: str
+    type: Literal["text"]
+    representationType: Literal["full", "partial"] | None = None
+    version: str
+    firstCreated: str
+    versionCreated: str
+    contentCreated: str | None = None
+    pubStatus: Literal["usable", "canceled"]
+    language: str
+    headlines: list[Text] | None = None
+    descriptions: list[Text] | None = None
+    bodies: list[Text] | None = None
+    by: str | None = None
+    renditions: list[Rendition] | None = None
+    subjects: list[Named] | None = None
+    people: list[Named] | None = None
+    places: list[Named] | None = None
+    associations: list[Picture] | None = None
+    copyrightHolder: str | None = None
+    copyrightNotice: str | None = None
+    infoSources: list[Named] | None = None
+    standard: Standard
+
+
+class Page(Schema):
+    items: list[Item]
+    next: str = Field(description="Pass as `since` to get what is new after this answer.")
+    more: bool = Field(description="True when more items wait after `next`: ask again at once.")
+
+
+class Error(Schema):
+    error: str
+    parameter: str | None = None
+
+
+ERRORS = {400: Error, 401: Error, 429: Error}
+
+
+# -- Errors: JSON that names what was wrong ---------------------------------------------------
+
+
+def _error(request, status: int, message: str, parameter: str | None = None, headers: dict | None = None):
+    body = {"error": message} | ({"parameter": parameter} if parameter else {})
+    response = api.create_response(request, body, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+@api.exception_handler(ValidationError)
+def bad_parameter(request, exc):
+    first = exc.errors[0] if exc.errors else {}
+    parameter = str(first.get("loc", ["", "?"])[-1])
+    return _error(request, 400, f"Invalid {parameter}: {first.get('msg', 'bad value')}.", parameter)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return _error(
+        request,
+        401,
+        "A valid API key is required: send «Authorization: Bearer <key>».",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+@api.exception_handler(keys.RateLimited)
+def rate_limited(request, exc):
+    return _error(
+        request,
+        429,
+        f"Too many requests: at most {settings.API_RATE_LIMIT_PER_MINUTE} a minute per key.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+class BadParameter(HttpError):
+    def __init__(self, parameter: str, message: str):
+        super().__init__(400, message)
+        self.parameter = parameter
+
+
+@api.exception_handler(BadParameter)
+def bad_value(request, exc):
+    return _error(request, 400, exc.message, exc.parameter)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return _error(request, exc.status_code, exc.message)
+
+
+# -- The cursor ---------------------------------------------------------------------------------
+
+
+def encode_cursor(moment: dt.datetime, pk: int) -> str:
+    micros = (moment - _EPOCH) // dt.timedelta(microseconds=1)
+    return base64.urlsafe_b64encode(_CURSOR_SIGNER.sign(f"{micros}.{pk}").encode()).decode().rstrip("=")
+
+
+def decode_cursor(value: str) -> tuple[dt.datetime, int]:
+    try:
+        signed = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        micros, pk = _CURSOR_SIGNER.unsign(signed).split(".")
+        return _EPOCH + dt.timedelta(microseconds=int(micros)), int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError, signing.BadSignature):
+        raise BadParameter("since", "Invalid since: pass the `next` of an earlier answer unchanged.") from None
+
+
+# -- What partners may see ----------------------------------------------------------------------
+
+
+def _as_ninjs(article: Article, base: str, publisher) -> dict:
+    if article.state == "published":
+        return ninjs.item(article, base, publisher)
+    return ninjs.canceled(article, base)
+
+
+def _known_parameters(request: HttpRequest, known: set[str]) -> None:
+    """A parameter we do not know is an error (``?languge=kk`` would otherwise quietly list
+    every language)."""
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        raise BadParameter(unknown[0], f"Unknown parameter: {unknown[0]!r}.")
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@api.get("/items", response={200: Page, **ERRORS}, exclude_none=True, by_alias=True, url_name="items")
+def items(
+    request,
+    since: str | None = Query(None, description="The `next` of an earlier answer."),
+    language: Literal["ru", "kk", "en"] | None = Query(None),
+    section: str | None = Query(None, description="A section's slug, e.g. `politika`."),
+    topic: str | None = Query(None, description="A topic's slug."),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+):
+    """Published articles. Without `since`: the newest, newest first. With `since`: what is new
+    or changed after that cursor, oldest first; withdrawn articles come as `canceled`."""
+    _known_parameters(request, {"since", "language", "section", "topic", "limit"})
+    now = timezone.now()
+    horizon = now - dt.timedelta(seconds=settings.API_SETTLE_SECONDS)
+    found = Article.objects.for_partners().published_or_taken_down().filter(version_at__lte=horizon)
+    if language:
+        found = found.filter(language=language)
+    if section is not None:
+        match = next((s for s in sections_menu() if s.slug == section), None)
+        if match is None:
+            raise BadParameter("section", f"Unknown section: {section!r}.")
+        found = found.filter(section_id=match.pk)
+    if topic is not None:
+        tag = Tag.objects.filter(slug=topic).values_list("pk", flat=True).first()
+        if tag is None:
+            raise BadParameter("topic", f"Unknown topic: {topic!r}.")
+        found = found.filter(tagged_items__tag_id=tag)
+    if since is None:
+        rows = list(found.order_by("-version_at", "-id")[:limit])
+        position = encode_cursor(rows[0].version_at, rows[0].pk) if rows else encode_cursor(horizon, 0)
+        more = False
+    else:
+        after, after_pk = decode_cursor(since)
+        rows = list(
+            found.filter(version_at__gte=after)
+            .filter(Q(version_at__gt=after) | Q(id__gt=after_pk))
+            .order_by("version_at", "id")[: limit + 1]
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        position = encode_cursor(rows[-1].version_at, rows[-1].pk) if rows else since
+    base, publisher = _base(request), publisher_get()
+    return {"items": [_as_ninjs(article, base, publisher) for article in rows], "next": position, "more": more}
+
+
+@api.get("/items/{pk}", response={200: Item, 404: Error, **ERRORS}, exclude_none=True, by_alias=True, url_name="item")
+def item(request, pk: int = Path(..., ge=1, le=2**63 - 1)):
+    """One item: `usable` while readers can read it, `canceled` once it is withdrawn or expired."""
+    _known_parameters(request, set())
+    article = Article.objects.for_partners().published_or_taken_down(expired=True).filter(pk=pk).first()
+    if article is None:
+        raise HttpError(404, "No such item.")
+    return _as_ninjs(article, _base(request), publisher_get())
+
+
+@staff_member_required
+def staff_docs(request):
+    """The API's interactive docs (Swagger UI, served from our static files), for staff."""
+    return openapi_view(request, api=api)

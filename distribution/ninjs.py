@@ -1,0 +1,137 @@
+"""Articles as IPTC ninjs 3.1 news items (https://iptc.org/standards/ninjs/), for partners.
+
+One function per shape: ``item`` for a readable article (``pubStatus: usable``), ``canceled``
+for one partners must take down (withdrawn, or past its expiry). Both take an article loaded by
+``ArticleQuerySet.for_partners()`` (its relations as JSON columns: no query here) and the
+absolute address of the site, and use the article's own language for names and positions.
+"""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from agencies.models import Agency
+from articles.models import Article
+from photos.images import rendition_widths
+
+NINJS_VERSION = "3.1"
+NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
+STANDARD = {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA}
+
+
+def stamp(moment: dt.datetime) -> str:
+    """An RFC 3339 time in UTC with seconds: ``2026-11-30T12:00:00Z``."""
+    return timezone.localtime(moment, dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def item_uri(base: str, pk: int) -> str:
+    """The item's identifier: its own address in the API (stable: never reused, never moved)."""
+    return base + reverse("api-v1:item", kwargs={"pk": pk})
+
+
+def _common(article: Article, base: str, status: str) -> dict:
+    return {
+        "uri": item_uri(base, article.pk),
+        "type": "text",
+        "version": str(article.version),
+        "firstCreated": stamp(article.created_at),
+        "versionCreated": stamp(article.version_at),
+        "pubStatus": status,
+        "language": article.language,
+        "standard": STANDARD,
+    }
+
+
+def canceled(article: Article, base: str) -> dict:
+    """What a partner needs to take an item down: its identity and ``pubStatus: canceled``."""
+    return _common(article, base, "canceled")
+
+
+def item(article: Article, base: str, publisher: Agency | None) -> dict:
+    """The whole article as a ninjs item."""
+    with translation.override(article.language):
+        data = _common(article, base, "usable")
+        data["representationType"] = "full"
+        if article.publish_at:
+            data["contentCreated"] = stamp(article.publish_at)
+        data["headlines"] = [{"role": "main", "value": article.title}]
+        if article.lead:
+            data["descriptions"] = [{"role": "summary", "contentType": "text/plain", "value": article.lead}]
+        if article.body:
+            data["bodies"] = [{"role": "main", "contentType": "text/html", "value": article.body}]
+        authors = article.loaded("authors")
+        if authors:
+            data["by"] = ", ".join(person.i18n.name for person in authors)
+        data["renditions"] = [
+            {"name": "web", "href": base + article.get_absolute_url(), "contentType": "text/html"},
+        ]
+        subjects = []
+        if article.section_id is not None:
+            subjects.append(
+                {
+                    "name": article.section.i18n.name,
+                    "rel": "section",
+                    "uri": base + article.section.get_absolute_url(),
+                    "literal": article.section.slug,
+                }
+            )
+        subjects += [
+            {"name": tag.i18n.name, "rel": "topic", "uri": base + tag.get_absolute_url(), "literal": tag.slug}
+            for tag in article.loaded("tags")
+        ]
+        if subjects:
+            data["subjects"] = subjects
+        people = [
+            {"name": person.i18n.name, "rel": "mentioned", "uri": base + person.get_absolute_url()}
+            | {"literal": person.slug}
+            for person in article.loaded("people")
+        ]
+        if people:
+            data["people"] = people
+        places = [
+            {"name": country.name, "rel": "country", "literal": country.code, "uri": f"iso3166-1a2:{country.code}"}
+            for country in article.loaded("countries")
+        ]
+        if places:
+            data["places"] = places
+        if article.photo_id is not None:
+            data["associations"] = [_photo(article, base)]
+        if publisher is not None:
+            data["copyrightHolder"] = publisher.i18n.name
+            year = (article.publish_at or article.created_at).year
+            data["copyrightNotice"] = f"© {year} {publisher.i18n.name}"
+        if article.source_id is not None:
+            data["infoSources"] = [{"name": article.source.i18n.name, "role": "source", "literal": article.source.slug}]
+    return data
+
+
+def _photo(article: Article, base: str) -> dict:
+    """The lead photo as an association: its caption, credit and every rendition with its size."""
+    photo = article.photo
+    picture = {
+        "name": "leadphoto",
+        "rel": "leadphoto",
+        "uri": base + photo.image.url,
+        "type": "picture",
+        "headlines": [{"value": article.photo_caption or photo.caption or photo.alt_text}],
+        "descriptions": [{"role": "alt", "contentType": "text/plain", "value": photo.alt_text}],
+    }
+    if photo.credit:
+        picture["by"] = photo.credit
+    original = {"name": "original", "href": base + photo.image.url}
+    if photo.width and photo.height:
+        original |= {"width": photo.width, "height": photo.height}
+    renditions = [original]
+    for width in rendition_widths(photo.width):
+        renditions.append(
+            {
+                "name": f"w{width}",
+                "href": base + photo.rendition_url(width),
+                "contentType": "image/webp",
+                "width": width,
+                "height": round(width * (photo.height or 0) / (photo.width or 1)),
+            }
+        )
+    picture["renditions"] = renditions
+    return picture
