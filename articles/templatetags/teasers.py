@@ -22,22 +22,20 @@ register = template.Library()
 THUMB_SIZES = "(min-width: 40rem) 160px, 96px"
 
 
+def _thumbnail(article, *, sizes: str, css_class: str) -> str:
+    """The article's lead photo cropped as a teaser thumbnail (decorative: the headline beside
+    it says what it is), or nothing."""
+    photo = article.photo
+    if not photo:
+        return ""
+    return picture_html(
+        photo.image, width=photo.width, height=photo.height, alt="", sizes=sizes, thumbnail=True, css_class=css_class
+    )
+
+
 @register.simple_tag
 def teaser(article) -> SafeString:
-    photo = article.photo
-    image = (
-        picture_html(
-            photo.image,
-            width=photo.width,
-            height=photo.height,
-            alt="",
-            sizes=THUMB_SIZES,
-            thumbnail=True,
-            css_class="thumb",
-        )
-        if photo
-        else ""
-    )
+    image = _thumbnail(article, sizes=THUMB_SIZES, css_class="thumb")
     section = (
         format_html(' · <a href="{}">{}</a>', article.section.get_absolute_url(), article.section.i18n.name)
         if article.section
@@ -122,20 +120,7 @@ def lead_story(article) -> SafeString:
 def card(article) -> SafeString:
     """A teaser in the top block or a section block: a photo (a thumbnail on a phone), the
     headline as the only link, the time and the section."""
-    photo = article.photo
-    image = (
-        picture_html(
-            photo.image,
-            width=photo.width,
-            height=photo.height,
-            alt="",
-            sizes=CARD_SIZES,
-            thumbnail=True,
-            css_class="card-image",
-        )
-        if photo
-        else ""
-    )
+    image = _thumbnail(article, sizes=CARD_SIZES, css_class="card-image")
     section = _section_link(article)
     return format_html(
         '<article class="card">{}<div class="card-text"><h3><a href="{}">{}</a></h3><p class="meta">{}{}</p></div>'
