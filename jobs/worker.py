@@ -77,12 +77,31 @@ class Worker:
     # -- Life cycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        now = timezone.now()
-        WorkerHeartbeat.objects.update_or_create(
-            worker_id=self.worker_id,
-            defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": now, "seen_at": now},
-        )
-        self.sync_periodic_jobs()
+        """Register the periodic jobs and this worker; while the database is away (a restart
+        as the worker starts), wait for it like the main loop does rather than exit."""
+        waiting = False
+        while self.running:
+            try:
+                self.sync_periodic_jobs()
+                now = timezone.now()
+                WorkerHeartbeat.objects.update_or_create(
+                    worker_id=self.worker_id,
+                    defaults={
+                        "hostname": socket.gethostname()[:255],
+                        "pid": os.getpid(),
+                        "started_at": now,
+                        "seen_at": now,
+                    },
+                )
+                break
+            except DATABASE_ERRORS as error:
+                if not waiting:
+                    log.warning(
+                        "database unavailable at start (%s); the worker waits and retries", type(error).__name__
+                    )
+                    waiting = True
+                connection.close()
+                self.sleep(1)
         threading.Thread(target=self.heartbeat, name="heartbeat", daemon=True).start()
         log.info("worker %s started: queues %s, periodic jobs %s", self.worker_id, self.queues, self.periodic_jobs())
 

@@ -195,11 +195,27 @@ MOST_READ_KEEP_DAYS = 8
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
 API_SETTLE_SECONDS = int(os.environ.get("API_SETTLE_SECONDS", "10"))
 
+# Telegram channels (distribution/tasks.py): the Bot API's address (Telegram's own, a self-hosted
+# Bot API server, or a test's fake), how long one request may take, how often the worker looks
+# for articles to post (an article goes out at most this long after its publication second),
+# how many certain failures before a post is given up, and how old an article may be to be
+# posted (a worker that was down for a day does not flood the channel with yesterday's news).
+TELEGRAM_API_BASE = os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org")
+TELEGRAM_TIMEOUT_SECONDS = float(os.environ.get("TELEGRAM_TIMEOUT_SECONDS", "20"))
+TELEGRAM_POLL_SECONDS = int(os.environ.get("TELEGRAM_POLL_SECONDS", "5"))
+TELEGRAM_MAX_ATTEMPTS = int(os.environ.get("TELEGRAM_MAX_ATTEMPTS", "10"))
+TELEGRAM_MAX_AGE_HOURS = int(os.environ.get("TELEGRAM_MAX_AGE_HOURS", "24"))
+# The public site's address for links that leave the site without a request to take it from
+# (Telegram posts); empty: https:// and the publisher agency's domain.
+SITE_URL = os.environ.get("SITE_URL", "")
+
 PERIODIC_JOBS = {
     # Buffered view counts reach the database even when no reader comes (with REDIS_URL).
     "articles.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
     # Views per hour older than 2 days and per day older than MOST_READ_KEEP_DAYS are deleted.
     "articles.tasks.prune_views_by_hour": 3600,
+    # Published articles to the agency's Telegram channels; edits and deletions after them.
+    "distribution.tasks.deliver_telegram": TELEGRAM_POLL_SECONDS,
 }
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))  # doubles with each attempt
@@ -331,5 +347,14 @@ LOGGING = {
         "jobs": {"handlers": ["stderr"], "level": os.environ.get("WORKER_LOG_LEVEL", "INFO"), "propagate": False},
         # The worker logs each task itself; Django's tasks framework would say it twice more.
         "django.tasks": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        # Telegram posts: a line per post sent, retried or failed (never a token).
+        "distribution": {
+            "handlers": ["stderr"],
+            "level": os.environ.get("WORKER_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # httpx logs each request's address at INFO, and a Bot API address holds the bot's token.
+        "httpx": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "httpcore": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }

@@ -14,6 +14,8 @@ from jobs.views import worker_health
 from newsroom.pagecache import public_page
 from newsroom.views import healthz, readyz, robots_txt
 
+handler400 = "newsroom.views.bad_request"
+
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 

@@ -1,7 +1,10 @@
+"""The project's own views: robots.txt, the health checks, the benchmark floor and the 400 page."""
+
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -58,3 +61,14 @@ def bench_floor(request):
     """A constant 3 KB page through the full middleware stack: the benchmark's floor.
     Routed only when NEWSROOM_BENCH_FLOOR=1 (bench/run.sh sets it)."""
     return HttpResponse(FLOOR_PAGE)
+
+
+def bad_request(request, exception=None):
+    """Django's 400 for a request it refuses before any view runs (a Host header that is not
+    the site's): JSON under /api/, like every other answer of the partner API; the usual
+    page elsewhere."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"error": "Bad request."}, status=400)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+    return defaults.bad_request(request, exception)

@@ -76,8 +76,12 @@ class Photo(models.Model):
 
     def rendition_url(self, width: int, *, thumbnail: bool = False) -> str:
         """The address of the rendition nearest ``width`` (no storage I/O: names are derived)."""
+        return self.image.storage.url(self.rendition_file(width, thumbnail=thumbnail))
+
+    def rendition_file(self, width: int, *, thumbnail: bool = False) -> str:
+        """The storage name of the rendition nearest ``width`` (the original when it has none)."""
         widths = [w for w in rendition_widths(self.width) if not thumbnail or w <= THUMBNAIL_MAX_WIDTH]
         if not widths:
-            return self.image.url
+            return self.image.name
         chosen = min(widths, key=lambda w: (w < width, abs(w - width)))
-        return self.image.storage.url(rendition_name(self.image.name, chosen, thumbnail=thumbnail))
+        return rendition_name(self.image.name, chosen, thumbnail=thumbnail)

@@ -2,6 +2,12 @@
 the default language, and a test database that other processes can open too."""
 
 import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,6 +15,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # What production serves static files with (settings.py picks it when DEBUG is off).
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -79,3 +87,55 @@ def subprocess_env(**overrides) -> dict:
     test process needs (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE) and what the test sets."""
     drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", *overrides}
     return {**{key: value for key, value in os.environ.items() if key not in drop}, **overrides}
+
+
+class WorkerProcess:
+    """``manage.py worker`` in its own process, on the test database, its log in a file."""
+
+    def __init__(self, tmp_path: Path, name: str, **env):
+        from tests.e2e.conftest import database_url
+
+        self.log_path = tmp_path / f"{name}.log"
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "worker", "--interval", "0.2", "--worker-id", name],
+            cwd=ROOT,
+            env=subprocess_env(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=database_url(), **env),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def text(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self, sig=signal.SIGTERM, timeout=20) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        code = self.process.wait(timeout=timeout)
+        self.log.close()
+        return code
+
+
+@pytest.fixture
+def workers(tmp_path):
+    started = []
+
+    def start(name="worker", **env):
+        process = WorkerProcess(tmp_path, name, **env)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.process.poll() is None:
+            process.process.kill()
+            process.process.wait()
+
+
+def wait_for(condition, timeout=30, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"waited {timeout} s for {what}")

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, PromoBlock
 from articles.models import Article, Country, Person, Section, Tag
-from distribution.models import ApiKey
+from distribution.models import ApiKey, TelegramChannel, TelegramFollowUp, TelegramPost
 from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from photos.models import Photo
 from tests.factories import (
@@ -107,6 +107,9 @@ def objects(roles):
     article.title = "Черновик, исправленный"
     article.save()  # a second revision, for the revision page
     now = timezone.now()
+    channel = TelegramChannel.objects.create(name="Канал", chat_id="@agency", bot_token="123456789:" + "A" * 35)
+    post = TelegramPost.objects.create(article=article, channel=channel, state="unknown", last_error="Нет ответа")
+    TelegramFollowUp.objects.create(post=post, action="edit")  # shown on the post's page
     return {
         Article: article,
         Section: SectionFactory(),
@@ -117,6 +120,8 @@ def objects(roles):
         PromoBlock: PromoBlockFactory(),
         Photo: photo,
         ApiKey: ApiKey.issue("Партнёр", by=roles["superuser"])[0],
+        TelegramChannel: channel,
+        TelegramPost: post,
         BackgroundJob: BackgroundJob.objects.create(
             task_path="tests.jobs.tasks.write_mark",
             args_kwargs={"args": ["/tmp/x"], "kwargs": {}},

@@ -207,6 +207,16 @@ def test_bad_parameters_get_a_400_naming_the_parameter(partner, params, paramete
     assert parameter in body["error"]
 
 
+def test_a_request_django_refuses_before_the_api_still_gets_a_json_error(partner, client):
+    """A Host header that is not the site's is refused by Django itself (schemathesis found
+    the HTML page it used to answer); the rest of the site keeps Django's page."""
+    response = partner.get("/api/v1/items", HTTP_HOST="Bq~")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "Bad request."}
+    page = client.get("/news/", HTTP_HOST="Bq~")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
 def test_one_item_usable_canceled_or_not_found(partner, ninjs_validator):
     live = ArticleFactory(title="Живая")
     withdrawn = ArticleFactory(title="Отозванная")

@@ -3,17 +3,14 @@ queue in the test database, and its failure behaviour: retries, a killed worker,
 several workers, a lost database connection, the periodic view-count flush."""
 
 import datetime as dt
-import secrets
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import OperationalError, connection
 from django.tasks.base import TaskResultStatus
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -22,8 +19,7 @@ from articles import views_buffer
 from articles.models import Article
 from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from jobs.worker import Worker
-from tests.conftest import subprocess_env
-from tests.e2e.conftest import database_url
+from tests.conftest import wait_for
 from tests.factories import ArticleFactory, UserFactory
 from tests.jobs.tasks import fail_first, slow, write_mark
 
@@ -38,56 +34,6 @@ postgresql_only = pytest.mark.skipif(
 def queue(settings):
     """The real queue: tasks are rows in the test database, for a worker to take."""
     settings.TASKS = DATABASE_BACKEND
-
-
-class WorkerProcess:
-    """``manage.py worker`` in its own process, on the test database, its log in a file."""
-
-    def __init__(self, tmp_path: Path, name: str, **env):
-        self.log_path = tmp_path / f"{name}.log"
-        self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "worker", "--interval", "0.2", "--worker-id", name],
-            cwd=ROOT,
-            env=subprocess_env(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=database_url(), **env),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def text(self) -> str:
-        return self.log_path.read_text()
-
-    def stop(self, sig=signal.SIGTERM, timeout=20) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        code = self.process.wait(timeout=timeout)
-        self.log.close()
-        return code
-
-
-@pytest.fixture
-def workers(tmp_path):
-    started = []
-
-    def start(name="worker", **env):
-        process = WorkerProcess(tmp_path, name, **env)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.process.poll() is None:
-            process.process.kill()
-            process.process.wait()
-
-
-def wait_for(condition, timeout=30, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"waited {timeout} s for {what}")
 
 
 def marks(path: Path) -> list[tuple[str, int, float]]:
@@ -233,6 +179,30 @@ def test_a_periodic_job_runs_once_per_interval_however_many_workers(queue, worke
     second.stop()
     runs = (first.text() + second.text()).count("periodic articles.tasks.flush_view_counts")
     assert 4 <= runs <= 7, runs  # about once a second in 5-6 s, not twice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_started_while_the_database_restarts_waits_for_it(monkeypatch, caplog):
+    """The database is away for the worker's first two tries at registering its periodic
+    jobs (a restart as it starts; this crashed the worker): it waits and starts."""
+    tries = []
+    real = Worker.sync_periodic_jobs
+
+    def flaky(self):
+        tries.append(1)
+        if len(tries) <= 2:
+            raise OperationalError("server closed the connection unexpectedly")
+        real(self)
+
+    monkeypatch.setattr(Worker, "sync_periodic_jobs", flaky)
+    worker = Worker(worker_id="starting", interval=0.1)
+    try:
+        worker.start()
+    finally:
+        worker._beat.set()  # the heartbeat thread stops
+    assert len(tries) == 3
+    assert WorkerHeartbeat.objects.filter(worker_id="starting").exists()
+    assert "database unavailable at start (OperationalError); the worker waits and retries" in caplog.text
 
 
 @postgresql_only

@@ -1,0 +1,422 @@
+"""Telegram channels (distribution/tasks.py, distribution/telegram.py): each published article
+posted once per matching channel, edited after a significant update, deleted on withdrawal;
+retries, refusals and the never-twice rule, against a local fake of the Bot API
+(fake_telegram.py) that checks what Telegram checks. The real worker process drives it in
+test_telegram_worker.py."""
+
+import datetime as dt
+import logging
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Correction
+from articles.services import article_note_significant_update, article_withdraw
+from distribution import telegram
+from distribution.models import TelegramChannel, TelegramFollowUp, TelegramPost
+from distribution.tasks import deliver_telegram
+from tests.distribution.fake_telegram import CHAT, TOKEN, FakeBotAPI, parse_entities
+from tests.factories import ArticleFactory, PhotoFactory, SectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake(settings):
+    server = FakeBotAPI().start()
+    settings.TELEGRAM_API_BASE = server.base
+    settings.TELEGRAM_TIMEOUT_SECONDS = 3
+    settings.SITE_URL = "https://dknews.kz"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def channel(db):
+    return TelegramChannel.objects.create(name="DKNews", chat_id=CHAT, bot_token=TOKEN)
+
+
+def post_of(article, channel) -> TelegramPost:
+    return TelegramPost.objects.get(article=article, channel=channel)
+
+
+def make_due(*rows):
+    """Time passes: whatever waits (a retry, Telegram's retry_after) is due now."""
+    for row in rows:
+        type(row).objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    TelegramChannel.objects.update(wait_until=None)
+
+
+# -- The message ------------------------------------------------------------------------------
+
+
+def test_the_message_escapes_telegram_html_and_keeps_the_headline_bold():
+    article = ArticleFactory.build(
+        title='Курс <b>тенге</b> & «доллар» &amp; "евро"',
+        lead="Лид: 2 < 3 & 5 > 4, передает DKNews.kz",
+        language="ru",
+    )
+    text = telegram.render(article, url="https://dknews.kz/news/kurs?a=1&b=2", with_photo=False)
+    visible, error = parse_entities(text)
+    assert error == ""
+    assert text.startswith('<b>Курс &lt;b&gt;тенге&lt;/b&gt; &amp; «доллар» &amp;amp; "евро"</b>')
+    assert visible.splitlines()[0] == 'Курс <b>тенге</b> & «доллар» &amp; "евро"'
+    assert "Лид: 2 < 3 & 5 > 4, передает DKNews.kz" in visible
+    assert '<a href="https://dknews.kz/news/kurs?a=1&amp;b=2">Читать на сайте</a>' in text
+
+
+@pytest.mark.parametrize(("with_photo", "limit"), [(True, 1024), (False, 4096)])
+def test_a_10000_character_lead_is_cut_at_a_word_within_the_limit(with_photo, limit):
+    lead = " ".join(["Қазақстан"] + ["слово"] * 2000)  # about 12,000 characters
+    article = ArticleFactory.build(title="Заголовок", lead=lead, language="kk")
+    text = telegram.render(article, url="https://dknews.kz/kk/news/x", with_photo=with_photo)
+    visible, error = parse_entities(text)
+    assert error == ""
+    assert limit - 10 < telegram.visible_length(visible) <= limit
+    shown_lead = visible.split("\n\n")[1]
+    assert shown_lead.endswith("слово…")  # a whole word, then the ellipsis
+    assert "Сайтта оқу" in visible  # the link, in the article's language, survives the cut
+
+
+def test_cut_at_word_counts_as_telegram_does():
+    assert telegram.cut_at_word("короткий текст", 100) == "короткий текст"
+    assert telegram.cut_at_word("один два три четыре", 12) == "один два…"
+    assert telegram.cut_at_word("оченьдлинноеслово", 6) == "очень…"  # no space: cut inside
+    assert telegram.visible_length("😀") == 2  # UTF-16, like Telegram
+    assert telegram.cut_at_word("😀 😀 😀", 5) == "😀…"
+
+
+# -- Posting ----------------------------------------------------------------------------------
+
+
+def test_a_published_article_is_posted_once_to_each_matching_channel(fake, channel):
+    economy = SectionFactory(name="Экономика")
+    kazakh = TelegramChannel.objects.create(name="Қазақша", chat_id="@kk", bot_token=TOKEN, languages=["kk"])
+    economy_only = TelegramChannel.objects.create(name="Экономика", chat_id="@eco", bot_token=TOKEN)
+    economy_only.sections.set([economy])
+    TelegramChannel.objects.create(name="Выключен", chat_id="@off", bot_token=TOKEN, active=False)
+    fake.chats |= {"@kk", "@eco", "@off"}
+
+    article = ArticleFactory(title="Новость по-русски", section=economy, language="ru")
+    ArticleFactory(title="Другая новость", language="ru")
+    deliver_telegram()
+    deliver_telegram()  # a second run sends nothing again
+
+    calls = fake.sent("sendMessage")
+    assert sorted((call.fields["chat_id"], call.fields["text"].split("</b>")[0]) for call in calls) == [
+        ("@eco", "<b>Новость по-русски"),
+        (CHAT, "<b>Другая новость"),
+        (CHAT, "<b>Новость по-русски"),
+    ]
+    post = post_of(article, channel)
+    assert post.state == "sent" and post.message_id and post.attempts == 1 and post.sent_at
+    assert calls[0].fields["parse_mode"] == "HTML"
+    assert f'href="https://dknews.kz{article.get_absolute_url()}"' in next(
+        call.fields["text"] for call in calls if "Новость по-русски" in call.fields["text"]
+    )
+    assert not TelegramPost.objects.filter(channel=kazakh).exists()
+
+
+def test_an_article_with_a_photo_goes_as_its_1024_rendition(fake, channel):
+    photo = PhotoFactory(renditions=True)
+    article = ArticleFactory(photo=photo, lead="Лид с фотографией")
+    deliver_telegram()
+    (call,) = fake.sent("sendPhoto")
+    with photo.image.storage.open(photo.rendition_file(1024)) as rendition:
+        assert call.files["photo"] == rendition.read()
+    assert "Лид с фотографией" in call.fields["caption"]
+    assert post_of(article, channel).with_photo
+
+
+def test_drafts_articles_in_review_and_scheduled_ones_are_not_posted_before_their_time(fake, channel):
+    ArticleFactory(status=Article.Status.DRAFT)
+    ArticleFactory(status=Article.Status.REVIEW)
+    scheduled = ArticleFactory(publish_at=timezone.now() + dt.timedelta(minutes=10))
+    deliver_telegram()
+    assert fake.sent() == [] and not TelegramPost.objects.exists()
+
+    Article.objects.filter(pk=scheduled.pk).update(publish_at=timezone.now() - dt.timedelta(seconds=1))
+    deliver_telegram()  # its second has come
+    assert len(fake.sent("sendMessage")) == 1
+    assert post_of(scheduled, channel).state == "sent"
+
+
+def test_the_archive_is_not_posted_to_a_new_channel(fake):
+    old = ArticleFactory()
+    Article.objects.filter(pk=old.pk).update(status_changed_at=timezone.now() - dt.timedelta(hours=2))
+    TelegramChannel.objects.create(name="Новый", chat_id=CHAT, bot_token=TOKEN)
+    deliver_telegram()
+    assert fake.sent() == []
+
+
+def test_an_article_withdrawn_before_its_post_went_out_is_not_posted(fake, channel):
+    editor = UserFactory(username="editor", is_superuser=True)
+    article = ArticleFactory()
+    from distribution.tasks import plan_posts, send_due
+
+    plan_posts()
+    assert post_of(article, channel).state == "pending"
+    article_withdraw(article=article, by=editor)
+    send_due()
+    assert fake.sent() == [] and not TelegramPost.objects.exists()
+
+
+# -- Failures: retried, refused, in doubt -------------------------------------------------------
+
+
+def test_a_429_is_retried_exactly_after_retry_after(fake, channel):
+    fake.then("sendMessage", ("429", 7))
+    article = ArticleFactory()
+    before = timezone.now()
+    deliver_telegram()
+    post = post_of(article, channel)
+    assert post.state == "pending" and "retry after 7" in post.last_error
+    assert dt.timedelta(seconds=7) <= post.next_attempt_at - before < dt.timedelta(seconds=8)
+    channel.refresh_from_db()
+    assert channel.wait_until >= before + dt.timedelta(seconds=7)
+
+    deliver_telegram()  # too soon: nothing is sent
+    assert len(fake.sent()) == 1
+    make_due(post)
+    deliver_telegram()
+    assert len(fake.sent()) == 2 and post_of(article, channel).state == "sent"
+
+
+def test_a_server_error_is_retried_with_backoff_then_given_up(fake, channel, settings):
+    settings.TELEGRAM_MAX_ATTEMPTS = 3
+    fake.then("sendMessage", ("500",), ("502", "Bad Gateway"), ("500",))
+    article = ArticleFactory()
+    delays = []
+    for _ in range(3):
+        deliver_telegram()
+        post = post_of(article, channel)
+        delays.append(round((post.next_attempt_at - timezone.now()).total_seconds()))
+        make_due(post)
+    assert post.state == "failed" and post.attempts == 3
+    assert delays[:2] == [5, 10]  # doubling
+    deliver_telegram()
+    assert len(fake.sent()) == 3  # given up: not tried again
+
+
+def test_connection_refused_is_retried_and_the_run_stops_at_the_first_one(fake, channel, settings):
+    fake.stop()  # nobody listens at that address any more
+    first, second = ArticleFactory(), ArticleFactory()
+    deliver_telegram()
+    post = post_of(first, channel)
+    assert post.state == "pending" and post.last_error == "could not connect to Telegram (ConnectError)"
+    assert post.attempts == 1 and post.next_attempt_at > timezone.now()
+    # Telegram unreachable: the run does not wait for it once per post.
+    assert post_of(second, channel).attempts == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [("403", "Forbidden: bot was kicked from the channel chat"), ("400", "Bad Request: chat not found")],
+)
+def test_a_refusal_fails_at_once_with_telegrams_words(fake, channel, code, description):
+    fake.then("sendMessage", (code, description))
+    article = ArticleFactory()
+    deliver_telegram()
+    make_due(post_of(article, channel))
+    deliver_telegram()
+    post = post_of(article, channel)
+    assert post.state == "failed" and post.last_error == description and post.attempts == 1
+    channel.refresh_from_db()
+    assert channel.last_error == description
+    assert len(fake.sent()) == 1
+
+
+def test_a_token_telegram_refuses_never_shows_up_anywhere(fake, client, caplog):
+    token = "987654321:AAsecretPartThatMustNeverBeShown_123456"
+    channel = TelegramChannel.objects.create(name="Чужой бот", chat_id=CHAT, bot_token=token)
+    article = ArticleFactory()
+    with caplog.at_level(logging.DEBUG):
+        deliver_telegram()
+    post = post_of(article, channel)
+    assert post.state == "failed" and post.last_error == "Unauthorized"
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    pages = [
+        reverse("admin:distribution_telegramchannel_changelist"),
+        reverse("admin:distribution_telegramchannel_change", args=[channel.pk]),
+        reverse("admin:distribution_telegrampost_changelist"),
+        reverse("admin:distribution_telegrampost_change", args=[post.pk]),
+        reverse("admin:articles_article_change", args=[article.pk]),
+    ]
+    for page in pages:
+        html = client.get(page).content.decode()
+        assert "Unauthorized" in html, page  # Telegram's words reach editors...
+        assert "AAsecretPart" not in html, page  # ...the token does not
+    assert "987654321:••••••••" in client.get(pages[1]).content.decode()
+    assert "AAsecretPart" not in caplog.text
+    assert "Unauthorized" in caplog.text
+
+
+def test_a_slow_answer_leaves_the_post_unknown_and_it_is_never_sent_again_by_itself(fake, channel, settings):
+    settings.TELEGRAM_TIMEOUT_SECONDS = 0.5
+    fake.then("sendMessage", ("slow", 2))
+    article = ArticleFactory()
+    deliver_telegram()
+    post = post_of(article, channel)
+    assert post.state == "unknown"
+    assert "no answer from Telegram (ReadTimeout)" in post.last_error
+    make_due(post)
+    deliver_telegram()
+    assert len(fake.sent("sendMessage")) == 1  # Telegram did post it: no duplicate
+
+
+def test_a_dropped_connection_leaves_the_post_unknown(fake, channel):
+    fake.then("sendMessage", ("drop",))
+    article = ArticleFactory()
+    deliver_telegram()
+    assert post_of(article, channel).state == "unknown"
+
+
+def test_a_post_left_sending_by_a_dead_worker_becomes_unknown(fake, channel, settings):
+    article = ArticleFactory()
+    long_ago = timezone.now() - dt.timedelta(minutes=5)
+    post = TelegramPost.objects.create(article=article, channel=channel, state="sending", claimed_at=long_ago)
+    recent = TelegramPost.objects.create(
+        article=ArticleFactory(), channel=channel, state="sending", claimed_at=timezone.now()
+    )
+    deliver_telegram()
+    post.refresh_from_db()
+    recent.refresh_from_db()
+    assert post.state == "unknown" and "остановился во время отправки" in post.last_error
+    assert recent.state == "sending"  # a live worker may still be waiting for its answer
+    assert fake.sent() == []
+
+
+# -- Follow-ups ---------------------------------------------------------------------------------
+
+
+def test_a_significant_update_edits_the_message_and_a_withdrawal_deletes_it(fake, channel):
+    editor = UserFactory(username="editor", is_superuser=True)
+    article = ArticleFactory(title="Первая версия")
+    deliver_telegram()
+    post = post_of(article, channel)
+
+    Article.objects.filter(pk=article.pk).update(title="Исправленный заголовок")
+    article.refresh_from_db()
+    Correction.objects.create(article=article, text="Уточнено название.")
+    article_note_significant_update(article=article, at=timezone.now())
+    deliver_telegram()
+    (edit,) = fake.sent("editMessageText")
+    assert edit.fields["message_id"] == post.message_id
+    assert "<b>Исправленный заголовок</b>" in edit.fields["text"] and "<i>Обновлено " in edit.fields["text"]
+    deliver_telegram()
+    assert len(fake.sent("editMessageText")) == 1  # once per update
+
+    article_withdraw(article=article, by=editor)
+    deliver_telegram()
+    (delete,) = fake.sent("deleteMessage")
+    assert delete.fields == {"chat_id": CHAT, "message_id": post.message_id}
+    assert [(f.action, f.state) for f in post.follow_ups.all()] == [("edit", "sent"), ("delete", "sent")]
+    assert fake.messages == {}
+
+
+def test_a_photo_posts_caption_is_edited_and_a_failed_edit_is_retried(fake, channel):
+    article = ArticleFactory(photo=PhotoFactory(renditions=True))
+    deliver_telegram()
+    fake.then("editMessageCaption", ("500",))
+    article_note_significant_update(article=article, at=timezone.now())
+    deliver_telegram()
+    follow_up = TelegramFollowUp.objects.get()
+    assert follow_up.state == "pending" and follow_up.attempts == 1
+    make_due(follow_up)
+    deliver_telegram()
+    follow_up.refresh_from_db()
+    assert follow_up.state == "sent"
+    assert len(fake.sent("editMessageCaption")) == 2 and fake.sent("editMessageText") == []
+
+
+# -- The admin ----------------------------------------------------------------------------------
+
+
+def test_the_bot_token_is_write_only_in_the_admin(client, channel):
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    url = reverse("admin:distribution_telegramchannel_change", args=[channel.pk])
+    page = client.get(url).content.decode()
+    assert TOKEN.split(":")[1] not in page
+    assert 'name="bot_token"' in page and 'type="password"' in page
+    # Saved without typing the token: the token stays.
+    data = {"name": "DKNews (рус)", "chat_id": CHAT, "bot_token": "", "languages": ["ru"], "active": "on"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    channel.refresh_from_db()
+    assert channel.bot_token == TOKEN and channel.name == "DKNews (рус)" and channel.languages == ["ru"]
+    # A mistyped token is refused without being repeated back; what else was typed is kept.
+    response = client.post(url, {**data, "name": "Новое имя", "bot_token": "not a token <secret-typed>"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Это не токен бота" in page
+    assert "secret-typed" not in page and 'value="Новое имя"' in page
+    response = client.post(url, {**data, "chat_id": "channel without at"})
+    assert "Введите @имя канала" in response.content.decode()
+
+
+def test_switching_a_channel_off_drops_what_it_has_not_sent(client, channel):
+    from distribution.tasks import plan_posts
+
+    ArticleFactory()
+    plan_posts()
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    url = reverse("admin:distribution_telegramchannel_change", args=[channel.pk])
+    response = client.post(url, {"name": channel.name, "chat_id": CHAT, "bot_token": ""})  # "active" unticked
+    assert response.status_code == 302
+    assert not TelegramPost.objects.exists()
+    client.post(url, {"name": channel.name, "chat_id": CHAT, "bot_token": "", "active": "on"})
+    plan_posts()
+    assert not TelegramPost.objects.exists()  # switched on again: only what is published from now on
+
+
+def test_a_new_channel_needs_a_token(client):
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    response = client.post(
+        reverse("admin:distribution_telegramchannel_add"), {"name": "Канал", "chat_id": CHAT, "bot_token": ""}
+    )
+    assert response.status_code == 200 and "Введите токен бота" in response.content.decode()
+    assert not TelegramChannel.objects.exists()
+
+
+def test_editors_see_channels_without_the_token_and_resolve_a_post_in_doubt(fake, client, channel):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(username="editor")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    page = client.get(reverse("admin:distribution_telegramchannel_change", args=[channel.pk])).content.decode()
+    assert "123456789:••••••••" in page and TOKEN.split(":")[1] not in page and 'name="bot_token"' not in page
+    assert client.post(reverse("admin:distribution_telegramchannel_add")).status_code == 403
+
+    article = ArticleFactory()
+    post = TelegramPost.objects.create(article=article, channel=channel, state="unknown", last_error="Нет ответа")
+    article_page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Публикации в Telegram" in article_page and "Неизвестно: проверьте канал" in article_page
+    assert "Отметить как отправленную или отправить снова" in article_page
+
+    url = reverse("admin:distribution_telegrampost_change", args=[post.pk])
+    assert 'name="_mark_sent"' in client.get(url).content.decode()
+    client.post(url, {"message_id": "555", "_mark_sent": "1", "follow_ups-TOTAL_FORMS": "0",
+                      "follow_ups-INITIAL_FORMS": "0"})  # fmt: skip
+    post.refresh_from_db()
+    assert (post.state, post.message_id) == ("sent", 555)
+    assert post.message_link == "https://t.me/newsroom_test/555"
+    deliver_telegram()
+    assert fake.sent() == []  # marked as sent: nothing goes out
+
+    TelegramPost.objects.filter(pk=post.pk).update(state="unknown")
+    client.post(url, {"message_id": "", "_send_again": "1", "follow_ups-TOTAL_FORMS": "0",
+                      "follow_ups-INITIAL_FORMS": "0"})  # fmt: skip
+    deliver_telegram()
+    post.refresh_from_db()
+    assert post.state == "sent" and len(fake.sent("sendMessage")) == 1
+
+
+def test_journalists_see_no_telegram_admin(client, channel):
+    from django.contrib.auth.models import Group
+
+    journalist = UserFactory(username="journalist")
+    journalist.groups.add(Group.objects.get(name="Journalist"))
+    client.force_login(journalist)
+    assert client.get(reverse("admin:distribution_telegramchannel_changelist")).status_code == 403
+    assert client.get(reverse("admin:distribution_telegrampost_changelist")).status_code == 403
