@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "agencies",
     "articles",
     "distribution",
+    "moving",
     # django-ninja's own Swagger UI files for the partner API's docs (no CDN).
     "ninja",
 ]
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "newsroom.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The old site's addresses (an import's, or typed in the admin): only for a 404 or /?p=<id>.
+    "moving.middleware.LegacyRedirectMiddleware",
     # Before sessions and authentication: a cached page costs neither (newsroom/pagecache.py).
     "newsroom.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -23,6 +23,7 @@ from agencies.models import Agency, PromoBlock
 from articles.models import Article, Country, Person, Section, Tag
 from distribution.models import ApiKey, TelegramChannel, TelegramFollowUp, TelegramPost
 from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
+from moving.models import LegacyRedirect
 from photos.models import Photo
 from tests.factories import (
     ArticleFactory,
@@ -121,6 +122,7 @@ def objects(roles):
         Photo: photo,
         ApiKey: ApiKey.issue("Партнёр", by=roles["superuser"])[0],
         TelegramChannel: channel,
+        LegacyRedirect: LegacyRedirect.objects.create(old_path="/2013/01/11/old/", article=article),
         TelegramPost: post,
         BackgroundJob: BackgroundJob.objects.create(
             task_path="tests.jobs.tasks.write_mark",
