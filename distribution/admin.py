@@ -149,17 +149,20 @@ class TelegramChannelAdmin(AdminNamesMixin, admin.ModelAdmin):
             obj.posts.filter(state=Delivery.State.PENDING).delete()
 
 
-STATE_COLOURS = {
-    Delivery.State.SENT: "green",
-    Delivery.State.PENDING: "grey",
-    Delivery.State.SENDING: "grey",
-    Delivery.State.FAILED: "red",
-    Delivery.State.UNKNOWN: "orange",
+# The article list's state badges (static/newsroom/admin.css), by what they ask of an editor.
+STATE_BADGES = {
+    Delivery.State.SENT: "published",
+    Delivery.State.PENDING: "draft",
+    Delivery.State.SENDING: "draft",
+    Delivery.State.FAILED: "withdrawn",
+    Delivery.State.UNKNOWN: "review",
 }
 
 
 def state_badge(obj):
-    return format_html('<span class="telegram-state telegram-state--{}">{}</span>', obj.state, obj.get_state_display())
+    return format_html(
+        '<span class="state-badge state-{}">{}</span>', STATE_BADGES.get(obj.state, "draft"), obj.get_state_display()
+    )
 
 
 class TelegramFollowUpInline(admin.TabularInline):
@@ -189,7 +192,7 @@ class TelegramPostAdmin(AdminNamesMixin, admin.ModelAdmin):
         changed=_("The Telegram post “{obj}” was changed."),
         deleted=_("The Telegram post “{obj}” was deleted."),
     )
-    list_display = ["article", "channel", "state_shown", "message", "attempts", "sent_at", "last_error"]
+    list_display = ["state_shown", "article", "channel", "message", "sent_at", "attempts", "last_error"]
     list_filter = ["state", "channel"]
     list_select_related = ["article", "channel"]
     search_fields = ["article__title"]

@@ -25,7 +25,7 @@ from django.utils.text import Truncator
 from articles.models import Article, Person, Section, Tag
 from moving import wpbody
 from moving.models import ImportedArticle, LegacyRedirect
-from moving.wxr import Item, WXRReader
+from moving.wxr import Item, WXRError, WXRReader
 from photos.images import clean_image, max_upload_bytes
 from photos.models import Photo
 from photos.services import content_hash, photo_make_renditions
@@ -152,25 +152,22 @@ class WordPressImport:
                 for item in WXRReader(file).items():
                     if item.post_type == "attachment" and item.attachment_url:
                         self.attachments[item.post_id] = item.attachment_url
-        except wpbody_errors() as error:
+        except WXRError as error:
             if not self.attachments:
                 self.report.fatal = str(error)
 
     def import_items(self, progress) -> None:
         with self.path.open("rb") as file:
             reader = WXRReader(progress(file) if progress else file)
-            batch = 0
+            # The site's authors (login -> display name), read from the header before the items.
+            self.authors = reader.site.authors
             try:
                 for item in reader.items():
                     self.report.counts["items"] += 1
-                    if not self.site_link:
-                        self.site_link = reader.site.link
-                    self.authors = reader.site.authors
                     self.item(item)
-                    batch += 1
-                    if batch % BATCH == 0:
+                    if self.report.counts["items"] % BATCH == 0:
                         self.flush()
-            except wpbody_errors() as error:
+            except WXRError as error:
                 self.report.fatal = str(error)
 
     def flush(self) -> None:
@@ -197,9 +194,6 @@ class WordPressImport:
         self.report.counts["redirects"] += len(redirects)
         self.pending_tags, self.pending_authors, self.pending_sources, self.pending_history = [], [], [], []
         self.pending_redirects = {}
-
-    site_link = ""
-    authors: dict[str, str] = {}
 
     def item(self, item: Item) -> None:
         if item.post_type == "attachment":
@@ -451,9 +445,3 @@ class WordPressImport:
                 photo_make_renditions(photo=existing)
             self.report.counts["photos"] += 1
         return existing.pk, existing.image.url
-
-
-def wpbody_errors():
-    from moving.wxr import WXRError
-
-    return WXRError

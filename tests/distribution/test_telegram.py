@@ -391,7 +391,8 @@ def test_editors_see_channels_without_the_token_and_resolve_a_post_in_doubt(fake
     article = ArticleFactory()
     post = TelegramPost.objects.create(article=article, channel=channel, state="unknown", last_error="Нет ответа")
     article_page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
-    assert "Публикации в Telegram" in article_page and "Неизвестно: проверьте канал" in article_page
+    assert "Публикации в Telegram" in article_page
+    assert '<span class="state-badge state-review">Неизвестно: проверьте канал</span>' in article_page
     assert "Отметить как отправленную или отправить снова" in article_page
 
     url = reverse("admin:distribution_telegrampost_change", args=[post.pk])
