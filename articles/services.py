@@ -11,6 +11,7 @@ import operator
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Min, Q, When
@@ -212,19 +213,21 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
         pages_changed()
 
 
-def article_view_record(article_id: int) -> int:
-    """A reader opened the article (also when the page came from the cache). With Redis, one
-    buffered increment there (``articles/views_buffer.py``); else (or if Redis is down) one
-    atomic upsert into ``ArticleViews``. Either way concurrent readers never lose a view.
-
-    Returns what to add to the count read from the database before: this view, or all the
-    article's views waiting in Redis, this one included (so the page shows the true figure)."""
+def article_view_record(article_id: int, token: str = "") -> bool:
+    """A reader's page load sent its view beacon (``articles.views.count_view``). Counted once
+    per page-load ``token``: with Redis, one script there (``articles/views_buffer.py``); else
+    one atomic upsert into ``ArticleViews``, the token remembered in the cache. If Redis is
+    down, the view is written at once, unchecked: a rare double count rather than a lost view.
+    Either way concurrent readers never lose a view. Returns whether the view counted."""
     client = views_buffer.redis_client()
-    waiting = views_buffer.record(client, article_id) if client is not None else None
-    if waiting is None:  # no Redis, or Redis is down
-        views_buffer.write({article_id: 1})
-        return 1
-    return waiting
+    if client is not None:
+        counted = views_buffer.record(client, article_id, token)
+        if counted is not None:
+            return counted
+    elif token and not cache.add(f"views:seen:{token}", 1, views_buffer.SEEN_SECONDS):
+        return False
+    views_buffer.write({article_id: 1})
+    return True
 
 
 def next_scheduled_change() -> dt.datetime | None:

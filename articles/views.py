@@ -5,13 +5,14 @@ admin lets them open) and a valid preview link; both answer ``noindex`` and are 
 Lists show the articles of the active language (the URL prefix: none for Russian, /kk/, /en/).
 """
 
+import base64
 import datetime as dt
 import re
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,11 +24,13 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView, TemplateView
 
 from agencies.models import Agency
 from agencies.services import publisher_get
-from articles import search, seo, views_buffer
+from articles import search, seo
 from articles.body import reading_minutes, render_body
 from articles.frontpage import MOST_READ_SIZE, front_page
 from articles.models import Article, Country, Person, Section, Tag
@@ -371,15 +374,7 @@ class ArticleDetailView(DetailView):
             raise
         if article.language != get_language():
             return redirect(article, permanent=True)  # one address per article: its language's
-        if is_staff(request.user):
-            return self.render_article(article, preview=False)
-        if is_reader(request):  # not a HEAD request, a crawler, a link preview or a prefetch
-            article.view_count += article_view_record(article.pk)
-        response = self.render_article(article, preview=False)
-        # A reader served from the page cache is counted too (newsroom.pagecache).
-        response.on_cache_hit = ("articles.services.article_view_record", (article.pk,))
-        response.hit_counter = views_buffer.hit_counter(article.pk)  # with Redis: in the lookup
-        return response
+        return self.render_article(article, preview=False)
 
     def staff_preview(self) -> Article | None:
         if not is_staff(self.request.user):
@@ -405,6 +400,8 @@ class ArticleDetailView(DetailView):
         if not kwargs.get("preview"):
             context["structured_data"] = seo.news_article_ld(article, publisher_get(), self.request)
         context["og_locale"] = seo.OG_LOCALES.get(article.language)
+        # Readers' page loads are counted by the beacon; staff's and previews are not.
+        context["count_views"] = not kwargs.get("preview") and not is_staff(self.request.user)
         context["reading_minutes"] = reading_minutes(article.body)
         context["most_read"] = [other for other in most_read(article.language) if other.pk != article.pk][
             :MOST_READ_SIZE
@@ -422,3 +419,27 @@ class PreviewLinkView(ArticleDetailView):
         if article is None:
             raise Http404
         return preview_response(self.render_article(article, preview=True))
+
+
+# A transparent 1×1 GIF: the <noscript> pixel's answer.
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+BEACON_TOKEN = re.compile(r"[0-9a-f]{16,64}")
+LARGEST_ID = 2**63 - 1
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def count_view(request, article_id):
+    """A reader's page load of an article: the page's beacon (``static/js/view-beacon.js``, a
+    POST with the page load's token) or, without JavaScript, the ``<noscript>`` pixel (a GET).
+    One Redis script or one upsert (``article_view_record``), no session and nothing else, so
+    the page itself can be served by any cache. Crawlers and prefetches are not counted, nor a
+    token seen before."""
+    token = request.GET.get("t", "") if request.method == "POST" else ""
+    if request.method == "POST" and not BEACON_TOKEN.fullmatch(token):
+        return HttpResponseBadRequest("t: the page load's token (16 to 64 hexadecimal digits) is missing.\n")
+    if article_id <= LARGEST_ID and is_reader(request):
+        article_view_record(article_id, token)
+    response = HttpResponse(PIXEL, content_type="image/gif") if request.method == "GET" else HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response

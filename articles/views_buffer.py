@@ -1,13 +1,14 @@
 """View counts buffered in Redis (when REDIS_URL is set), flushed to the database in one statement.
 
-A reader's view is one ``HINCRBY`` on a Redis hash (article id -> views not yet written), sent
-in the same round trip as the attempt to take the flush lock (for a page served from the page
-cache, in the same round trip as the page itself: ``hit_counter``). Whoever takes the lock (at most
-once every ``VIEW_COUNT_FLUSH_SECONDS``) renames the hash away atomically and adds its counts
-to the articles in one statement; if the database refuses, the counts go back into the hash,
-so a database restart loses nothing. What Redis holds at a crash of Redis itself (at most the
-last few seconds of views, unless Redis persists its data) is the price of a cached article
-page costing no database write. Without Redis every view is one upsert (``article_view_record``).
+A reader's view (the article page's beacon) is one script in Redis, one round trip: it marks
+the page load's token as seen (a page load that sends its beacon again is not counted twice),
+adds one to a Redis hash (article id -> views not yet written) and tries to take the flush
+lock. Whoever takes the lock (at most once every ``VIEW_COUNT_FLUSH_SECONDS``; the worker too)
+renames the hash away atomically and adds its counts to the articles in one statement; if the
+database refuses, the counts go back into the hash, so a database restart loses nothing. What
+Redis holds at a crash of Redis itself (at most the last few seconds of views, unless Redis
+persists its data) is the price of a view costing no database write. Without Redis every view
+is one upsert (``article_view_record``).
 """
 
 import datetime as dt
@@ -20,7 +21,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from newsroom.cache import HitCounter
 from newsroom.middleware import DATABASE_ERRORS
 
 log = logging.getLogger("newsroom.errors")
@@ -38,21 +38,45 @@ def redis_client():
     return cache._cache.get_client(write=True)
 
 
-def record(client, article_id: int) -> int | None:
-    """Buffer one view; returns the article's views waiting in Redis (this one included), or
-    None if Redis cannot be reached (then the caller writes it at once)."""
-    pipe = client.pipeline(transaction=False)
-    pipe.hincrby(cache.make_and_validate_key(PENDING_KEY), str(article_id), 1)
-    pipe.set(cache.make_and_validate_key(LOCK_KEY), 1, nx=True, ex=settings.VIEW_COUNT_FLUSH_SECONDS)
-    done = cache.call_redis(None, pipe.execute)
+# A page load's token is remembered this long: a beacon sent again (a page restored from the
+# back-forward cache, a retry) within it is not counted again.
+SEEN_SECONDS = 600
+
+# KEYS: the hash of waiting views, the flush lock, the token's key (or the hash again when the
+# beacon has no token: a <noscript> pixel). ARGV: article id, lock seconds, token seconds.
+# Returns 0 (already counted), 1 (counted) or 2 (counted, and the caller took the lock).
+RECORD_ONCE = """
+if KEYS[3] ~= KEYS[1] and not redis.call('SET', KEYS[3], 1, 'NX', 'EX', tonumber(ARGV[3])) then
+  return 0
+end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+if redis.call('SET', KEYS[2], 1, 'NX', 'EX', tonumber(ARGV[2])) then
+  return 2
+end
+return 1
+"""
+_scripts = {}
+
+
+def seen_key(token: str) -> str:
+    return cache.make_and_validate_key(f"views:seen:{token}")
+
+
+def record(client, article_id: int, token: str = "") -> bool | None:
+    """Count one view of the article, once per page-load ``token`` (every call, without one);
+    returns whether it counted, or None if Redis cannot be reached (the caller writes it then).
+    The one who takes the flush lock writes what waited to the database."""
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(RECORD_ONCE)
+    pending_key = cache.make_and_validate_key(PENDING_KEY)
+    keys = [pending_key, cache.make_and_validate_key(LOCK_KEY), seen_key(token) if token else pending_key]
+    done = cache.call_redis(None, script, keys=keys, args=[article_id, settings.VIEW_COUNT_FLUSH_SECONDS, SEEN_SECONDS])
     if done is None:
         return None
-    waiting, flush_due = done
-    if flush_due:
-        written = flush_locked()
-        if written is not None:  # this article's waiting views (this one included) are now written
-            return written.get(article_id, 0)
-    return waiting
+    if done == 2:
+        flush_locked()
+    return done > 0
 
 
 def pending(article_ids) -> dict[int, int]:
@@ -64,20 +88,6 @@ def pending(article_ids) -> dict[int, int]:
         return {}
     values = cache.call_redis(None, client.hmget, cache.make_and_validate_key(PENDING_KEY), ids)
     return {int(key): int(value) for key, value in zip(ids, values or [], strict=False) if value}
-
-
-def hit_counter(article_id: int) -> HitCounter | None:
-    """The same increment and lock as ``record``, for the page cache to do inside its lookup
-    when it serves the article's cached page (``newsroom.pagecache``); None without Redis."""
-    if redis_client() is None:
-        return None
-    return HitCounter(
-        hash=cache.make_and_validate_key(PENDING_KEY),
-        field=str(article_id),
-        lock=cache.make_and_validate_key(LOCK_KEY),
-        lock_seconds=settings.VIEW_COUNT_FLUSH_SECONDS,
-        on_lock="articles.views_buffer.flush_locked",
-    )
 
 
 def flush_locked() -> dict[int, int] | None:

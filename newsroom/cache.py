@@ -6,7 +6,6 @@ by the pages' epoch.
 import logging
 import time
 from collections.abc import Callable
-from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -43,50 +42,8 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
-class HitCounter(NamedTuple):
-    """A Redis hash field that counts the hits of a cached value, and a lock whose taker is told
-    (``on_lock``, a dotted path called with no arguments) that it is time to read the counts."""
-
-    hash: str
-    field: str
-    lock: str
-    lock_seconds: int
-    on_lock: str
-
-    def dumps(self) -> bytes:
-        return "\n".join([self.hash, self.field, self.lock, str(self.lock_seconds), self.on_lock]).encode()
-
-    @classmethod
-    def loads(cls, data: bytes) -> "HitCounter":
-        hash_key, field, lock, seconds, on_lock = data.decode().split("\n")
-        return cls(hash_key, field, lock, int(seconds), on_lock)
-
-
-# KEYS: the keys to fetch, then the counter key of the last of them. When the last key and its
-# counter exist, the counter's hash field gains one and its lock is taken if free. Returns the
-# values, the counter (or false) and whether the lock was taken. The hash and the lock are
-# named by the counter, not in KEYS: fine on one Redis server, not on a Redis Cluster.
-COUNTED_GET = """
-local n = #KEYS - 1
-local found = redis.call('MGET', unpack(KEYS, 1, n))
-found[n + 1] = false
-found[n + 2] = false
-local counter = redis.call('GET', KEYS[n + 1])
-if counter and found[n] then
-  local hash, field, lock, seconds = string.match(counter, '^(.-)\\n(.-)\\n(.-)\\n(%d+)\\n')
-  redis.call('HINCRBY', hash, field, 1)
-  found[n + 1] = counter
-  if redis.call('SET', lock, 1, 'NX', 'EX', tonumber(seconds)) then
-    found[n + 2] = 1
-  end
-end
-return found
-"""
-
-
 class RedisCache(DjangoRedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` with the client above (REDIS_URL), a
-    lookup that counts a hit in the same round trip (the article page's view count), and no
+    """``django.core.cache.backends.redis.RedisCache`` with the client above (REDIS_URL), and no
     outage of its own: when Redis cannot be reached, reads are misses and writes do nothing for
     ``RETRY_SECONDS`` (one warning in the log), so readers get pages rendered from the database
     and journalists can save. What an edit could not forget meanwhile expires by itself
@@ -97,7 +54,6 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
-        self._scripts = {}
         self._down_until = 0.0
 
     def call_redis(self, fallback, operation, *args, **kwargs):
@@ -137,28 +93,3 @@ class RedisCache(DjangoRedisCache):
 
     def delete_many(self, keys, version=None):
         return self.call_redis(None, super().delete_many, keys, version)
-
-    def get_many_counted(self, keys: list[str], counter_key: str) -> tuple[dict, HitCounter | None, bool]:
-        """``get_many(keys)`` in one round trip that also counts a hit when the last key and its
-        counter (``set_counter(counter_key, ...)``) exist. Returns the values found, the counter
-        that counted (or None) and whether this call took the counter's lock."""
-        return self.call_redis(({}, None, False), self._get_many_counted, keys, counter_key)
-
-    def _get_many_counted(self, keys, counter_key):
-        made = [self.make_and_validate_key(key) for key in keys]
-        client = self._cache.get_client(write=True)
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(COUNTED_GET)
-        *values, counter, locked = script(keys=[*made, self.make_and_validate_key(counter_key)])
-        loads = self._cache._serializer.loads
-        found = {key: loads(value) for key, value in zip(keys, values, strict=True) if value is not None}
-        return found, HitCounter.loads(counter) if counter else None, bool(locked)
-
-    def set_counter(self, counter_key: str, counter: HitCounter, timeout: int) -> None:
-        client = self._cache.get_client(write=True)
-        self.call_redis(None, client.set, self.make_and_validate_key(counter_key), counter.dumps(), ex=timeout)
-
-    def uncount(self, counter: HitCounter) -> None:
-        """Take back a hit that ``get_many_counted`` counted but the caller did not use."""
-        self.call_redis(None, self._cache.get_client(write=True).hincrby, counter.hash, counter.field, -1)

@@ -1,5 +1,6 @@
-"""Project middleware: a log line per request, a clean 503 while the database is away, and the
-admin in the language its user chose."""
+"""Project middleware: a log line per request, a clean 503 while the database is away, the
+language from the address, staff-only middleware kept off readers' requests, and a CSP header
+built once."""
 
 import logging
 import time
@@ -7,9 +8,12 @@ import time
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
+from django.middleware import csp
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.csp import CSP, build_policy
+from django.utils.module_loading import import_string
 
 request_log = logging.getLogger("newsroom.requests")
 error_log = logging.getLogger("newsroom.errors")
@@ -25,19 +29,31 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-
+        if not request_log.isEnabledFor(logging.INFO):
+            return self.get_response(request)
         started = time.perf_counter()
         queries_before = len(connection.queries) if settings.DEBUG else None
         response = self.get_response(request)
         duration = (time.perf_counter() - started) * 1000
         queries = f" queries={len(connection.queries) - queries_before}" if queries_before is not None else ""
-        user = getattr(request, "user", None)
-        user_id = user.pk if user is not None and user.is_authenticated else "-"
         request_log.info(
-            "%s %s %s %.1fms%s user=%s", request.method, request.path, response.status_code, duration, queries, user_id
+            "%s %s %s %.1fms%s user=%s",
+            request.method,
+            request.path,
+            response.status_code,
+            duration,
+            queries,
+            user_id(request),
         )
         return response
+
+
+def user_id(request) -> int | str:
+    """The signed-in user's id, or "-"; a request without a session cookie loads no session."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return "-"
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else "-"
 
 
 class DatabaseUnavailableMiddleware:
@@ -68,22 +84,77 @@ def database_unavailable(request, exception) -> HttpResponse:
     return response
 
 
-class AdminLanguageMiddleware:
-    """The admin speaks the language its user picked with the buttons next to "Log out" (Django's
-    ``set_language`` view keeps the choice in a cookie): a Kazakh journalist gets a Kazakh admin
-    and editor. The public site is untouched: there the address says the language (/kk/, /en/).
-    Goes after ``LocaleMiddleware``, which sets the default language for the admin's addresses."""
+class LanguageMiddleware:
+    """The language of a request from its address alone: ``/kk/...`` is Kazakh, ``/en/...``
+    English, every other address the default, Russian (``i18n_patterns`` with
+    ``prefix_default_language=False``). The admin speaks the language its user picked with the
+    buttons next to "Log out" (Django's ``set_language`` view keeps the choice in a cookie), so a
+    Kazakh journalist gets a Kazakh admin and editor.
+
+    In place of Django's ``LocaleMiddleware``, which reads the language cookie and parses
+    Accept-Language on every request only to override both for an unprefixed address, and adds
+    ``Vary: Accept-Language`` to pages that do not vary by it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.languages = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if code in self.languages and request.path_info.startswith(admin_prefix()):
-            translation.activate(code)
-            request.LANGUAGE_CODE = code
+        path = request.path_info
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if path.startswith(admin_prefix()) else None
+        if code not in self.languages:
+            code = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", code)
+        return response
+
+
+class StaffOnlyMiddleware:
+    """Runs ``settings.STAFF_MIDDLEWARE`` (the edit history's user, the login lockout) only for
+    requests that can be staff's: the admin's addresses and any request with a session cookie.
+    A reader's request, which carries neither, skips them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        chain = get_response
+        for dotted_path in reversed(settings.STAFF_MIDDLEWARE):
+            chain = import_string(dotted_path)(chain)
+        self.staff_chain = chain
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or request.path_info.startswith(admin_prefix()):
+            return self.staff_chain(request)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
+    """Django's, with the policy of a response that used no nonce (every public page: only the
+    admin's pages carry one) built once per configuration instead of on every response."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.built: dict[str, tuple[dict, str]] = {}  # header -> (the settings' config, its policy)
+
+    def process_response(self, request, response):
+        if csp.get_nonce(request):  # generated for this page: its policy names it
+            return super().process_response(request, response)
+        for header, name in ((CSP.HEADER_ENFORCE, "SECURE_CSP"), (CSP.HEADER_REPORT_ONLY, "SECURE_CSP_REPORT_ONLY")):
+            configured = getattr(settings, name)
+            config = getattr(response, "_csp_ro_config" if name.endswith("ONLY") else "_csp_config", configured)
+            if not config or header in response:
+                continue
+            kept = self.built.get(header)
+            if config is not configured:  # the view's own (an article with embeds)
+                policy = build_policy(config)
+            elif kept is not None and kept[0] is configured:
+                policy = kept[1]
+            else:
+                policy = build_policy(config)
+                self.built[header] = (configured, policy)
+            response.headers[str(header)] = policy
+        return response
 
 
 _admin_prefix = None

@@ -14,11 +14,9 @@ stores the view's 200 answers. A stored page is served only while three things h
 
 One ``get_many`` fetches the epoch, the schedule and the page. Requests with a session
 cookie (staff) never read or fill the cache, and their answers are ``private, no-store``.
-A view can ask for work to be done on every GET hit (``response.on_cache_hit``): the article
-page counts its view there, so a cached page still counts every reader. With Redis the view can
-also name a ``response.hit_counter`` (``newsroom.cache.HitCounter``): the lookup itself then
-adds the hit to it, so a cached article costs one round trip to Redis, not two; a hit counted
-but not served (the page was stale) is taken back, and the view counts itself as on a miss.
+Answers to readers say ``public`` with a ``max-age`` that never reaches past the next scheduled
+change, so nginx (deploy/nginx.conf) or a CDN in front may keep them too: serving a page counts
+nothing (an article's readers are counted by its view beacon, ``articles.views.count_view``).
 """
 
 import contextvars
@@ -31,7 +29,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
@@ -39,7 +37,6 @@ from django.utils.module_loading import import_string
 
 from newsroom.cache import cached
 from newsroom.middleware import DATABASE_ERRORS, database_unavailable
-from newsroom.readers import is_reader
 from newsroom.routers import public_reads
 
 EPOCH_KEY = "pages:epoch"
@@ -112,39 +109,35 @@ def page_data[T](key: str, load: Callable[[], T], *, seconds: int = 300, timed: 
     return value
 
 
-def public_page(view=None, *, revalidate: bool = False):
-    """Mark a view's successful answers as the same for every anonymous reader.
+def public_page(view):
+    """Mark a view's successful answers as the same for every anonymous reader."""
 
-    ``revalidate`` makes browsers and proxies ask again on every view (``no-cache``; a 304 is
-    cheap) so that each reading reaches the server: for pages that count their readers. Such
-    a view names the work to repeat on every cache hit in ``response.on_cache_hit``
-    (``(dotted path, args)``).
-    """
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if PageCacheMiddleware.for_readers(request):
-                with public_reads():  # from the replica, when there is one
-                    response = view(request, *args, **kwargs)
-            else:
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if PageCacheMiddleware.for_readers(request):
+            with public_reads():  # from the replica, when there is one
                 response = view(request, *args, **kwargs)
-            response.public_page = {"revalidate": revalidate}
-            return response
+        else:
+            response = view(request, *args, **kwargs)
+        response.public_page = True
+        return response
 
-        wrapper.is_public_page = True
-        return wrapper
-
-    return decorate(view) if view is not None else decorate
+    wrapper.is_public_page = True
+    return wrapper
 
 
 def is_public_page(request) -> bool:
-    """Whether the address leads to a ``public_page`` view (resolved as LocaleMiddleware will:
-    the language from the path), so other requests cost no cache lookup."""
-    path = request.path_info
+    """Whether the address leads to a ``public_page`` view, so other requests cost no cache
+    lookup. Remembered for the most recent addresses: the answer depends on the path alone."""
+    return _leads_to_public_page(get_resolver(getattr(request, "urlconf", None)), request.path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _leads_to_public_page(resolver, path: str) -> bool:
+    # Resolved as the request will be: in the language its path names.
     try:
         with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
-            match = resolve(path, getattr(request, "urlconf", None))
+            match = resolver.resolve(path)
     except Resolver404:
         return False
     return getattr(match.func, "is_public_page", False)
@@ -152,7 +145,7 @@ def is_public_page(request) -> bool:
 
 def _page_key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "pages:v2:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+    return "pages:v3:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
 
 
 def _schedule_until(now: float) -> float:
@@ -183,24 +176,14 @@ class PageCacheMiddleware:
         seconds = settings.PAGE_CACHE_SECONDS
         now = time.time()
         key = _page_key(request)
-        counter_key = key + ":hits"
-        counted, locked = None, False
-        # Redis: the hit is counted in the lookup. A HEAD request (a link checker), a crawler or a
-        # prefetch counts nothing (newsroom.readers).
-        reader = is_reader(request)
-        if hasattr(cache, "get_many_counted") and reader:
-            found, counted, locked = cache.get_many_counted([EPOCH_KEY, SCHEDULE_KEY, key], counter_key)
-        else:
-            found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
+        found = cache.get_many([EPOCH_KEY, SCHEDULE_KEY, key])
         current = _epoch_or_new(found.get(EPOCH_KEY))
         entry = found.get(key)
         schedule = found.get(SCHEDULE_KEY)
         try:
             if seconds and entry is not None and entry[0] == current and now < entry[1]:
                 schedule_until = schedule[1] if schedule and schedule[0] == current else entry[1]
-                return self.hit(request, entry, now, schedule_until, counted, locked, reader)
-            if counted is not None:  # stale: the view will count this reader itself
-                cache.uncount(counted)
+                return self.hit(request, entry, now, schedule_until)
             if schedule is None or schedule[0] != current or now >= schedule[1]:
                 schedule = (current, _schedule_until(now))
                 cache.set(SCHEDULE_KEY, schedule, max(1, int(schedule[1] - now)))
@@ -212,24 +195,18 @@ class PageCacheMiddleware:
         finally:
             _request_epoch.reset(token)
             _request_schedule.reset(schedule_token)
-        page = getattr(response, "public_page", None)
-        if page is None or response.status_code not in (200, 304):
+        if getattr(response, "public_page", None) is None or response.status_code not in (200, 304):
             return response
         if self.is_logged_in(request):  # a stale session cookie may still have signed in nobody
             patch_cache_control(response, private=True, no_store=True)
             return response
         until = min(now + seconds, schedule[1])
-        self.patch_headers(response, page["revalidate"], schedule[1] - time.time())
+        self.patch_headers(response, schedule[1] - time.time())
         self.drop_language_vary(response)
         storable = response.status_code == 200 and request.method == "GET" and self.storable(response)
         if seconds and until > now and storable:
-            hit_counter = getattr(response, "hit_counter", None)
-            stored = (current, until, page["revalidate"], getattr(response, "on_cache_hit", None), response)
-            for marker in ("public_page", "hit_counter"):  # not part of what is stored
-                response.__dict__.pop(marker, None)
-            cache.set(key, stored, max(1, int(until - now)))
-            if hit_counter is not None and hasattr(cache, "set_counter"):
-                cache.set_counter(counter_key, hit_counter, max(1, int(until - now)))
+            del response.public_page  # not part of what is stored
+            cache.set(key, (current, until, response), max(1, int(until - now)))
         return response
 
     @staticmethod
@@ -238,6 +215,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def is_logged_in(request) -> bool:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:  # no session: nobody signed in
+            return False
         user = getattr(request, "user", None)
         return user is not None and user.is_authenticated
 
@@ -262,28 +241,18 @@ class PageCacheMiddleware:
             del response["Vary"]
 
     @staticmethod
-    def patch_headers(response, revalidate, seconds_to_schedule):
-        if revalidate:
-            patch_cache_control(response, public=True, no_cache=True)
-            return
+    def patch_headers(response, seconds_to_schedule):
         # A proxy may keep the page for a short while and serve it stale while it asks again,
         # but never past the next scheduled change.
         left = max(0, int(seconds_to_schedule))
         max_age = min(settings.PAGE_MAX_AGE, left)
         patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=min(max_age, left - max_age))
 
-    def hit(self, request, entry, now, schedule_until, counted, locked, reader):
-        _epoch, _until, revalidate, on_hit, response = entry
-        if counted is not None:  # the lookup did the work; whoever took the lock does the rest
-            if locked:
-                import_string(counted.on_lock)()
-        elif on_hit is not None and reader:
-            path, args = on_hit
-            import_string(path)(*args)
-        if not revalidate:
-            # Counted down to what is left before the next scheduled change.
-            response.headers.pop("Cache-Control", None)
-            self.patch_headers(response, False, schedule_until - now)
+    def hit(self, request, entry, now, schedule_until):
+        _epoch, _until, response = entry
+        # Counted down to what is left before the next scheduled change.
+        response.headers.pop("Cache-Control", None)
+        self.patch_headers(response, schedule_until - now)
         return get_conditional_response(
             request,
             etag=response.get("ETag"),

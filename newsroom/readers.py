@@ -1,8 +1,8 @@
-"""Who counts as a reader of an article: a person's browser opening the page, not a crawler, a
+"""Who counts as a reader of an article: a person's browser loading the page, not a crawler, a
 link preview (Telegram, WhatsApp, Facebook), a prefetch or a HEAD request.
 
-The list of user-agent words lives here and nowhere else; the article page and the page cache
-(which counts readers of cached pages) both ask ``is_reader``.
+The list of user-agent words lives here and nowhere else; the article's view beacon
+(``articles.views.count_view``) asks ``is_reader``.
 """
 
 # Lowercase words in a user agent that mark a program, not a person: search engines' and SEO
@@ -40,8 +40,9 @@ def is_crawler(user_agent: str) -> bool:
 
 
 def is_reader(request) -> bool:
-    """Whether this request is a person reading the page (and so counts as a view)."""
-    if request.method != "GET":
+    """Whether this request (the page's beacon, a POST, or its pixel, a GET) comes from a person
+    reading the page, and so counts as a view."""
+    if request.method not in ("GET", "POST"):
         return False
     meta = request.META
     if any("prefetch" in meta.get(header, "").lower() for header in PREFETCH_HEADERS):

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from articles import views_buffer
 from newsroom.pagecache import pages_changed
 from tests.factories import ArticleFactory, PublisherFactory
+from tests.reading import read
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_readers_get_pages_from_the_database_and_every_view_is_counted(client, r
     article = ArticleFactory(title="Без кэша")
     with caplog.at_level(logging.WARNING, logger="newsroom.errors"):
         for _ in range(3):
-            page = client.get(article.get_absolute_url())
+            page = read(client, article.get_absolute_url())
             assert page.status_code == 200 and "Без кэша" in page.content.decode()
         assert client.get("/").status_code == 200
         assert client.get("/feed.rss").status_code == 200

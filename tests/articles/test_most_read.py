@@ -15,6 +15,7 @@ from articles.tasks import prune_views_by_hour
 from newsroom.readers import is_crawler
 from tests.articles.test_view_buffer import redis_cache  # noqa: F401 (a fixture)
 from tests.factories import ArticleFactory, PublisherFactory
+from tests.reading import beacon_url, read, send_beacon
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_the_redis_flush_writes_the_hour_too(client, publisher, redis_cache, set
     settings.VIEW_COUNT_FLUSH_SECONDS = 60
     article = ArticleFactory()
     for _ in range(4):
-        client.get(article.get_absolute_url())
+        read(client, article.get_absolute_url())
     views_buffer.flush(redis_cache)
     assert sum(hourly().values()) == 4 and Article.objects.get(pk=article.pk).view_count == 4
 
@@ -145,15 +146,17 @@ def test_a_most_read_list_is_ranked_once_a_minute_not_per_page(client, publisher
 def test_crawlers_prefetches_and_head_requests_are_not_counted_readers_are(client, publisher):
     article = ArticleFactory()
     url = article.get_absolute_url()
-    for agent in PROGRAMS:
+    for agent in PROGRAMS:  # those that run scripts send the beacon too
         for _ in range(2):  # the first renders the page, the second comes from the page cache
-            assert client.get(url, headers={"User-Agent": agent}).status_code == 200
-    client.get(url, headers={"User-Agent": BROWSERS[0], "Sec-Purpose": "prefetch;prerender"})
-    client.get(url, headers={"User-Agent": BROWSERS[0], "Purpose": "prefetch"})
+            assert read(client, url, headers={"User-Agent": agent}).status_code == 200
+    # A prefetch runs no script; a beacon that says it is one is not counted either.
+    beacon = beacon_url(client.get(url, headers={"User-Agent": BROWSERS[0], "Sec-Purpose": "prefetch"}))
+    send_beacon(client, beacon, headers={"User-Agent": BROWSERS[0], "Sec-Purpose": "prefetch;prerender"})
+    send_beacon(client, beacon, headers={"User-Agent": BROWSERS[0], "Purpose": "prefetch"})
     client.head(url, headers={"User-Agent": BROWSERS[0]})
     assert Article.objects.get(pk=article.pk).view_count == 0
     for agent in BROWSERS:
-        client.get(url, headers={"User-Agent": agent})
+        read(client, url, headers={"User-Agent": agent})
     assert Article.objects.get(pk=article.pk).view_count == len(BROWSERS)
     assert sum(hourly().values()) == len(BROWSERS)
 
@@ -162,7 +165,7 @@ def test_crawlers_are_not_counted_with_redis_either(client, publisher, redis_cac
     settings.VIEW_COUNT_FLUSH_SECONDS = 60
     article = ArticleFactory()
     for agent in PROGRAMS[:3] + BROWSERS[:2] + PROGRAMS[3:6]:
-        client.get(article.get_absolute_url(), headers={"User-Agent": agent})
+        read(client, article.get_absolute_url(), headers={"User-Agent": agent})
     views_buffer.flush(redis_cache)
     assert Article.objects.get(pk=article.pk).view_count == 2
 

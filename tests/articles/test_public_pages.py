@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
+from articles import views_buffer
 from articles.models import Article, Country
 from tests.factories import (
     AgencyFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     country,
     jpeg,
 )
+from tests.reading import beacon_url, read
 
 pytestmark = pytest.mark.django_db
 
@@ -50,11 +52,11 @@ FEED_QUERIES = 3
 VIEW_WRITE_QUERIES = 1 if connection.vendor == "postgresql" else 3
 # Article: the frame + promo blocks + the most read, then the article with its section, source,
 # lead photo, topics, authors, people, countries, notes, the photos in its body, language
-# versions and related articles (one query), and the view count.
-ARTICLE_QUERIES = FRAME_QUERIES + 3 + VIEW_WRITE_QUERIES
+# versions, related articles and view count (one query). Its view beacon counts the view.
+ARTICLE_QUERIES = FRAME_QUERIES + 3
 # The same page in steady traffic (another article's page not cached yet; the rest cached):
-# the article and the view count.
-ARTICLE_QUERIES_STEADY = 1 + VIEW_WRITE_QUERIES
+# the article.
+ARTICLE_QUERIES_STEADY = 1
 
 
 @pytest.fixture
@@ -159,6 +161,7 @@ def test_article_page_shows_what_a_reader_expects(client, publisher):
     article.people.set([minister])
     article.authors.set([author])
     article.countries.set([country("KZ"), country("AZ")])
+    views_buffer.write({article.pk: 1})  # an earlier reader's beacon
     response = client.get(article.get_absolute_url())
     html, text = response.content.decode(), text_of(response)
     for phrase in [
@@ -339,10 +342,41 @@ def test_bad_page_number_is_404_not_500(client, publisher):
 def test_each_reader_view_counts_once_and_staff_views_do_not(client, publisher, admin_client):
     article = ArticleFactory()
     for _ in range(3):
-        client.get(article.get_absolute_url())
-    admin_client.get(article.get_absolute_url())
+        read(client, article.get_absolute_url())
+    staff_page = read(admin_client, article.get_absolute_url())
+    assert staff_page.status_code == 200 and beacon_url(staff_page) is None
     article.refresh_from_db()
     assert article.view_count == 3
+
+
+@pytest.mark.parametrize(
+    ("method", "address", "status"),
+    [
+        ("post", "/views/{pk}", 400),  # a beacon without its page load's token
+        ("post", "/views/{pk}?t=not-hex", 400),
+        ("put", "/views/{pk}?t=0123456789abcdef", 405),
+        ("post", "/views/99999999999999999999999?t=0123456789abcdef", 204),  # no such article: nothing counted
+        ("get", "/views/{pk}", 200),  # the <noscript> pixel
+    ],
+)
+def test_the_view_beacon_refuses_what_no_page_sends(client, publisher, method, address, status):
+    article = ArticleFactory()
+    response = getattr(client, method)(address.format(pk=article.pk))
+    assert response.status_code == status
+    assert status >= 400 or response["Cache-Control"] == "no-store"
+    article.refresh_from_db()
+    assert article.view_count == (1 if method == "get" else 0)
+
+
+def test_readers_without_javascript_are_counted_by_the_pixel(client, publisher):
+    article = ArticleFactory()
+    html = client.get(article.get_absolute_url()).content.decode()
+    pixel = f'<noscript><img class="view-pixel" src="/views/{article.pk}" alt="" width="1" height="1"></noscript>'
+    assert pixel in html
+    pixel_answer = client.get(f"/views/{article.pk}")
+    assert pixel_answer["Content-Type"] == "image/gif" and pixel_answer.content.startswith(b"GIF89a")
+    article.refresh_from_db()
+    assert article.view_count == 1
 
 
 # -- Query budgets ---------------------------------------------------------------------------
@@ -381,7 +415,7 @@ def test_article_page_query_budget(client, publisher, django_assert_max_num_quer
 
 
 @pytest.mark.parametrize("relations", [1, 30])
-def test_article_page_in_steady_traffic_costs_the_article_and_the_count(
+def test_article_page_in_steady_traffic_costs_the_article_alone(
     client, publisher, django_assert_num_queries, relations
 ):
     first = make_article_with_relations(relations, source=publisher)

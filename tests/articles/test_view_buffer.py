@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from articles import views_buffer
-from newsroom.pagecache import pages_changed
 from tests.factories import ArticleFactory, PublisherFactory
+from tests.reading import beacon_url, read, send_beacon
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,12 @@ def test_readers_views_wait_in_redis_and_reach_the_database_in_one_flush(
     settings.VIEW_COUNT_FLUSH_SECONDS = 60
     PublisherFactory()
     article = ArticleFactory()
-    client.get(article.get_absolute_url())  # renders, counts (and takes the flush lock)
-    with django_assert_num_queries(0):  # a cached article page: no database work at all
-        assert client.get(article.get_absolute_url()).status_code == 200
-    client.get(article.get_absolute_url())
+    read(client, article.get_absolute_url())  # renders; its beacon counts (and takes the flush lock)
+    page = client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):  # a cached article page and a beacon: no database work at all
+        assert page.status_code == 200
+        assert send_beacon(client, beacon_url(page)).status_code == 204
+    read(client, article.get_absolute_url())
     article.refresh_from_db()
     assert article.view_count == 1  # the first view was flushed when the lock was taken
 
@@ -58,19 +60,23 @@ def test_a_view_after_the_interval_flushes_what_waited(client, redis_cache, sett
     PublisherFactory()
     first, second = ArticleFactory(), ArticleFactory()
     for article in (first, second, second):
-        client.get(article.get_absolute_url())
+        read(client, article.get_absolute_url())
     time.sleep(1.1)
-    client.get(first.get_absolute_url())
+    read(client, first.get_absolute_url())
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.view_count, second.view_count) == (2, 2)
 
 
-def test_without_redis_each_view_is_written_at_once(client):
+def test_without_redis_each_view_is_written_at_once_and_a_page_load_counts_once(client):
     PublisherFactory()
     article = ArticleFactory()
     assert views_buffer.redis_client() is None
-    client.get(article.get_absolute_url())
+    page = client.get(article.get_absolute_url())
+    article.refresh_from_db()
+    assert article.view_count == 0  # serving the page counts nothing: its beacon does
+    for _ in range(3):  # the same page load's beacon, sent again
+        send_beacon(client, beacon_url(page), token="0123456789abcdef")
     article.refresh_from_db()
     assert article.view_count == 1
 
@@ -91,44 +97,30 @@ def round_trips(monkeypatch):
     return sent
 
 
-def test_a_cached_article_page_counts_its_view_in_the_one_round_trip_that_fetches_it(
-    client, redis_cache, settings, round_trips
-):
+def test_a_beacon_is_one_round_trip_to_redis_and_a_page_load_counts_once(client, redis_cache, settings, round_trips):
     settings.VIEW_COUNT_FLUSH_SECONDS = 60
     PublisherFactory()
     article = ArticleFactory()
-    client.get(article.get_absolute_url())  # stored (and the lock taken: nothing flushes below)
+    page = read(client, article.get_absolute_url())  # counted (and the lock taken: nothing flushes below)
+    beacon = beacon_url(page)
     round_trips.clear()
-    for _ in range(3):
-        assert client.get(article.get_absolute_url()).status_code == 200
-    assert len(round_trips) == 3
-    assert client.head(article.get_absolute_url()).status_code == 200  # not a reader: not counted
+    for token in ("a" * 32, "b" * 32, "c" * 32, "c" * 32):  # the last: the same page load again
+        assert send_beacon(client, beacon, token).status_code == 204
+    assert len(round_trips) == 4
+    assert client.head(article.get_absolute_url()).status_code == 200  # no beacon: not counted
     assert views_buffer.flush(redis_cache) == 3
     article.refresh_from_db()
     assert article.view_count == 4
 
 
-def test_a_stale_cached_page_takes_back_the_view_its_lookup_counted(client, redis_cache, settings):
-    settings.VIEW_COUNT_FLUSH_SECONDS = 60
-    PublisherFactory()
-    article = ArticleFactory()
-    client.get(article.get_absolute_url())
-    client.get(article.get_absolute_url())  # a hit
-    pages_changed()  # every stored page is stale now: the next reader is served by the view
-    assert client.get(article.get_absolute_url()).status_code == 200
-    views_buffer.flush(redis_cache)
-    article.refresh_from_db()
-    assert article.view_count == 3
-
-
-def test_the_reader_whose_lookup_takes_the_lock_flushes_the_views(client, redis_cache, settings):
+def test_the_beacon_that_takes_the_lock_flushes_the_views(client, redis_cache, settings):
     settings.VIEW_COUNT_FLUSH_SECONDS = 1
     PublisherFactory()
     article = ArticleFactory()
-    client.get(article.get_absolute_url())  # takes the lock, writes 1
-    client.get(article.get_absolute_url())  # a hit: waits in Redis
+    read(client, article.get_absolute_url())  # takes the lock, writes 1
+    read(client, article.get_absolute_url())  # waits in Redis
     time.sleep(1.1)
-    client.get(article.get_absolute_url())  # a hit that takes the lock: writes the two waiting
+    read(client, article.get_absolute_url())  # takes the lock: writes the two waiting
     article.refresh_from_db()
     assert article.view_count == 3
 
@@ -148,19 +140,21 @@ def test_a_flush_skips_deleted_articles_and_applies_views_taken_back(redis_cache
     assert views_buffer.flush(redis_cache) == 0  # nothing left waiting: the flush did not fail
 
 
-def test_the_page_and_the_admin_count_the_views_still_waiting_in_redis(client, admin_client, redis_cache, settings):
-    """What waits in Redis for the next flush is part of the figure readers and editors see."""
+def test_the_admin_counts_the_views_still_waiting_in_redis(client, admin_client, redis_cache, settings):
+    """What waits in Redis for the next flush is part of the figure editors see; readers see
+    the database's figure, at most a flush interval (and their page's age) behind."""
     settings.VIEW_COUNT_FLUSH_SECONDS = 60
     settings.PAGE_CACHE_SECONDS = 0  # every view renders the page
     PublisherFactory()
     article = ArticleFactory()
     url = article.get_absolute_url()
-    assert "1 просмотр" in client.get(url).content.decode()  # flushed at once: it took the lock
-    assert "2 просмотра" in client.get(url).content.decode()  # one in the database, one waiting
-    assert "3 просмотра" in client.get(url).content.decode()
+    assert "0 просмотров" in read(client, url).content.decode()  # its beacon flushed at once: it took the lock
+    assert "1 просмотр" in read(client, url).content.decode()  # one in the database, this one waiting
+    read(client, url)
     article.refresh_from_db()
     assert article.view_count == 1
     listing = admin_client.get("/admin/articles/article/").content.decode()
     assert '<td class="field-views">3</td>' in listing
     change = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert '<div class="readonly">3</div>' in change
+    assert beacon_url(admin_client.get(url)) is None  # staff's readings are not counted

@@ -1,0 +1,13 @@
+"""The bare project's one address: the constant page."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from newsroom.views import FLOOR_PAGE
+
+
+def page(request):
+    return HttpResponse(FLOOR_PAGE)
+
+
+urlpatterns = [path("bench/floor/", page)]
