@@ -47,7 +47,13 @@ def when_ready(server):
     """
     if not server.cfg.preload_app:  # the application is loaded by each worker instead
         return
+    from django.apps import apps
     from django.conf import settings
+
+    if not apps.is_installed("articles"):  # the benchmark's bare Django project (bench/bare)
+        gc.collect()
+        gc.freeze()
+        return
     from django.template.loader import get_template
     from django.urls import resolve, reverse
     from django.utils import translation

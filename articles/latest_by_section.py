@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from articles.models import published_sql
+from articles.pages import published_sql
 
 
 def latest_by_section(language: str, *, per_section: int, exclude=()) -> RawSQL:

@@ -6,9 +6,8 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -17,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from articles import pages
 from articles.body import body_photo_ids
 from newsroom.addresses import slug_url
 from newsroom.html import sanitize_html, sanitize_rich_text
@@ -195,153 +195,6 @@ class TaggedArticle(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="articles_tagged_tag_article")]
 
 
-def _json_rows(source: str, where: str, params=(), **fields: str) -> RawSQL:
-    """A correlated subquery in SQL: the rows of ``source`` meeting ``where`` (which refers to
-    the outer ``articles_article``), each a JSON object of ``fields`` (name: SQL expression),
-    as one JSON array: ``jsonb_agg`` on PostgreSQL, ``json_group_array`` on SQLite.
-
-    Plain SQL rather than ORM expressions: composing six such subqueries through the ORM cost
-    more time than running them (about 4 ms a page)."""
-    pairs = ", ".join(f"'{name}', {expression}" for name, expression in fields.items())
-    if connection.vendor == "postgresql":
-        rows = f"COALESCE(jsonb_agg(jsonb_build_object({pairs})), '[]'::jsonb)"
-    else:
-        rows = f"json_group_array(json_object({pairs}))"
-    return RawSQL(f"SELECT {rows} FROM {source} WHERE {where}", params, output_field=models.JSONField())
-
-
-def published_sql(alias: str) -> str:
-    """``ArticleQuerySet.published()`` in plain SQL, for hand-written subqueries (``for_page()``,
-    ``articles.latest_by_section``): the article ``alias`` is published and current at the
-    moment given twice as parameters. (tests/articles/test_public_pages.py checks that both
-    agree on every state.)"""
-    return (
-        f"{alias}.status = 'published' AND {alias}.publish_at <= %s"
-        f" AND ({alias}.expire_at IS NULL OR {alias}.expire_at > %s)"
-    )
-
-
-# Related articles: at most this many, taken among the newest-created this many per subject.
-RELATED_LIMIT = 4
-RELATED_PER_SUBJECT = 10
-
-
-def _related_sql(this: str) -> str:
-    """The related articles of the outer article ``this`` in SQL (two parameters: now, now):
-    the newest published articles in its language that share a topic or a person with it.
-
-    The candidates are the ``RELATED_PER_SUBJECT`` newest-created articles of each of its
-    topics and people, read from the (topic, article) and (person, article) indexes alone, so
-    the query reads about fifty rows however busy a topic is; only those are looked up and
-    sorted. (Walking the language's newest articles until four matched took 7-11 ms at 100,000
-    articles when the topics were rare.) PostgreSQL takes each subject's newest with a LATERAL
-    join on the index; SQLite, which has no LATERAL, numbers the rows of the subjects.
-    """
-    subjects = [
-        ("articles_taggedarticle", "content_object_id", "tag_id"),
-        ("articles_article_people", "article_id", "person_id"),
-    ]
-    if connection.vendor == "postgresql":
-        parts = [
-            f"SELECT c.id FROM {table} s CROSS JOIN LATERAL (SELECT r.{column} AS id FROM {table} r"
-            f" WHERE r.{subject} = s.{subject} ORDER BY r.{column} DESC LIMIT {RELATED_PER_SUBJECT}) c"
-            f" WHERE s.{column} = {this}"
-            for table, column, subject in subjects
-        ]
-    else:
-        parts = [
-            f"SELECT n.id FROM (SELECT r.{column} AS id, ROW_NUMBER() OVER"
-            f" (PARTITION BY r.{subject} ORDER BY r.{column} DESC) AS rank FROM {table} r"
-            f" WHERE r.{subject} IN (SELECT s.{subject} FROM {table} s WHERE s.{column} = {this})) n"
-            f" WHERE n.rank <= {RELATED_PER_SUBJECT}"
-            for table, column, subject in subjects
-        ]
-    return (
-        "SELECT o.id, o.slug, o.language, o.title, o.publish_at FROM articles_article o"
-        f" WHERE o.id IN ({' UNION ALL '.join(parts)}) AND o.id <> {this}"
-        f' AND o.language = "articles_article"."language" AND {published_sql("o")}'
-        f" ORDER BY o.publish_at DESC, o.id DESC LIMIT {RELATED_LIMIT}"
-    )
-
-
-_PERSON_FIELDS = {
-    "pk": "p.id",
-    "slug": "p.slug",
-    **{name: f"p.{name}" for name in ("name", "name_en", "position", "position_kk", "position_en")},
-}
-
-
-def _relations_json(*names: str) -> dict[str, RawSQL]:
-    """``<name>_json`` annotations: the article's topics, authors, people, countries or notes as
-    a JSON array each (``_json_rows``), for ``for_page()`` and ``for_feed()``."""
-    this = '"articles_article"."id"'
-    sources = {
-        "tags": (
-            "articles_taggedarticle r JOIN articles_tag t ON t.id = r.tag_id",
-            "r.content_object_id",
-            {"pk": "t.id", "slug": "t.slug", **{name: f"t.{name}" for name in ("name", "name_kk", "name_en")}},
-        ),
-        "authors": (
-            "articles_article_authors r JOIN articles_person p ON p.id = r.person_id",
-            "r.article_id",
-            _PERSON_FIELDS,
-        ),
-        "people": (
-            "articles_article_people r JOIN articles_person p ON p.id = r.person_id",
-            "r.article_id",
-            _PERSON_FIELDS,
-        ),
-        "countries": (
-            "articles_article_countries r JOIN articles_country c ON c.id = r.country_id",
-            "r.article_id",
-            {"pk": "c.id", **{name: f"c.{name}" for name in ("code", "name_ru", "name_kk", "name_en", "slug")}},
-        ),
-        "corrections": (
-            "articles_correction n",
-            "n.article_id",
-            {"pk": "n.id", "kind": "n.kind", "text": "n.text", "created_at": "n.created_at"},
-        ),
-        "body_photos": (
-            "articles_articlebodyphoto r JOIN photos_photo f ON f.id = r.photo_id",
-            "r.article_id",
-            {
-                "pk": "f.id",
-                **{name: f"f.{name}" for name in ("image", "width", "height", "alt_text", "caption", "credit")},
-            },
-        ),
-    }
-    annotations = {}
-    for name in names:
-        source, column, fields = sources[name]
-        annotations[f"{name}_json"] = _json_rows(source, f"{column} = {this}", **fields)
-    return annotations
-
-
-def _instances(model, rows: list[dict], order: str) -> list:
-    """Unsaved-looking but complete model instances from JSON rows (values parsed by their fields)."""
-    objects = []
-    for row in rows:
-        values = {}
-        for name, value in row.items():
-            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-            value = field.to_python(value)
-            if isinstance(value, dt.datetime) and timezone.is_naive(value):
-                value = timezone.make_aware(value, dt.UTC)  # SQLite's JSON keeps UTC without an offset
-            values[field.attname] = value
-        obj = model(**values)
-        obj._state.adding = False
-        objects.append(obj)
-    return sorted(objects, key=lambda obj: (getattr(obj, order), obj.pk))
-
-
-# An article's views (ArticleViews), 0 before its first reader.
-VIEWS_SQL = RawSQL(
-    'COALESCE((SELECT count FROM articles_article_views WHERE article_id = "articles_article"."id"), 0)',
-    (),
-    output_field=models.BigIntegerField(),
-)
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see, decided at query time: no job has to run for a schedule to work."""
@@ -371,35 +224,9 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """The article page in one query: the article, its section, source and lead photo, and
         its topics, authors, people, countries, notes, the photos its body shows, published
-        language versions and related articles
-        (``_related_sql``) as JSON arrays, turned back into model instances by
-        ``Article.attach_relations``. Each array is a correlated subquery on indexed columns."""
-        this = '"articles_article"."id"'
-        root = f'COALESCE("articles_article"."translation_of_id", {this})'
-        now = timezone.now()
-        return self.select_related("section", "source", "photo").annotate(
-            **_relations_json("tags", "authors", "people", "countries", "corrections", "body_photos"),
-            versions_json=_json_rows(
-                "articles_article v",
-                f"(v.translation_of_id = {root} OR v.id = {root}) AND {published_sql('v')}",
-                (now, now),
-                pk="v.id",
-                slug="v.slug",
-                language="v.language",
-                title="v.title",
-            ),
-            related_json=_json_rows(
-                f"({_related_sql(this)}) a",
-                "true",
-                (now, now),
-                pk="a.id",
-                slug="a.slug",
-                language="a.language",
-                title="a.title",
-                publish_at="a.publish_at",
-            ),
-            views_counted=VIEWS_SQL,
-        )
+        language versions, related articles and view count, as JSON arrays
+        (``articles.pages``), turned back into model instances by ``Article.attach_relations``."""
+        return self.select_related("section", "source", "photo").annotate(**pages.page_annotations())
 
     def for_feed(self):
         """What a feed item needs, in one query: no body; the topic and author names and the
@@ -409,7 +236,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("section", "photo")
             .defer("body")
-            .annotate(**_relations_json("tags", "authors", "corrections"))
+            .annotate(**pages.relations_json("tags", "authors", "corrections"))
             .order_by("-publish_at", "-pk")
         )
 
@@ -418,12 +245,12 @@ class ArticleQuerySet(models.QuerySet):
         its section, source and lead photo, and its topics, authors, people and countries as
         JSON arrays (``Article.loaded``)."""
         return self.select_related("section", "source", "photo").annotate(
-            **_relations_json("tags", "authors", "people", "countries")
+            **pages.relations_json("tags", "authors", "people", "countries")
         )
 
     def with_view_counts(self):
         """Each article's ``view_count`` in the same query (the admin's list)."""
-        return self.annotate(views_counted=VIEWS_SQL)
+        return self.annotate(views_counted=pages.VIEWS_SQL)
 
 
 class Article(UniqueSlugMixin, models.Model):
@@ -751,7 +578,7 @@ class Article(UniqueSlugMixin, models.Model):
             "corrections": (Correction, "created_at"),
             "body_photos": (Photo, "pk"),
         }[name]
-        return _instances(model, getattr(self, f"{name}_json"), order)
+        return pages.instances(model, getattr(self, f"{name}_json"), order)
 
     def attach_relations(self) -> None:
         """Fill the relation caches from a ``for_page()`` row, as ``prefetch_related`` would:
@@ -764,9 +591,9 @@ class Article(UniqueSlugMixin, models.Model):
             cache[name] = queryset
         self._prefetched_objects_cache = cache
         self.versions = [
-            version for version in _instances(Article, self.versions_json, "language") if version.pk != self.pk
+            version for version in pages.instances(Article, self.versions_json, "language") if version.pk != self.pk
         ]
-        self.related = _instances(Article, self.related_json, "publish_at")[::-1]  # newest first
+        self.related = pages.instances(Article, self.related_json, "publish_at")[::-1]  # newest first
         self.body_photos = {photo.pk: photo for photo in self.loaded("body_photos")}
 
     @property

@@ -218,7 +218,7 @@ def test_related_articles_are_the_newest_four_of_a_busy_topic_in_the_language(cl
 
 
 def test_related_articles_are_exactly_what_published_selects(client, publisher):
-    # The related list is plain SQL (articles.models.published_sql): it must agree with
+    # The related list is plain SQL (articles.pages.published_sql): it must agree with
     # Article.objects.published() on every state an article can be in.
     now = timezone.now()
     article = ArticleFactory(title="Главная", tags=["Нефть"], publish_at=now - dt.timedelta(days=9))

@@ -4,6 +4,7 @@ every page and leaves by itself at its time; readers' views move the most-read o
 crawler's do not."""
 
 import datetime as dt
+import secrets
 import time
 
 import pytest
@@ -100,12 +101,16 @@ def test_readers_move_the_most_read_order_and_a_crawler_does_not(browser, quick_
     before = reader.locator(".popular-list h2").all_inner_texts()
     assert crawled.title in before and quiet.title not in before
 
-    for _ in range(3):  # a crawler reads like a browser...
+    for _ in range(3):  # a crawler reads like a browser, its script sending the beacon...
         crawler.goto(site_server.url + crawled.get_absolute_url())
+    beacon = f"{site_server.url}/views/{crawled.pk}"
     for _ in range(500):  # ...and a lot: never views
         crawler.request.get(site_server.url + crawled.get_absolute_url())
-    for _ in range(500):  # readers: a browser's user agent
+        crawler.request.post(f"{beacon}?t={secrets.token_hex(16)}")
+    beacon = f"{site_server.url}/views/{quiet.pk}"
+    for _ in range(500):  # readers: a browser's user agent, each page load's beacon
         reader.request.get(site_server.url + quiet.get_absolute_url())
+        assert reader.request.post(f"{beacon}?t={secrets.token_hex(16)}").status == 204
     time.sleep(1.5)  # the most-read list is ranked again (MOST_READ_CACHE_SECONDS=1)
     reader.goto(site_server.url + "/popular/?period=24h")
     assert reader.locator(".popular-list h2").first.inner_text() == quiet.title  # above the demo's 412
