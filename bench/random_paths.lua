@@ -1,5 +1,6 @@
 -- wrk script for bench/run.py.
---   wrk ... -s random_paths.lua URL -- paths FILE   a random address from FILE (one per line)
+--   wrk ... -s random_paths.lua URL -- paths FILE   a random address from FILE (one per line), with a
+--                                                  query string never asked before: never a cached page
 --   wrk ... -s random_paths.lua URL -- bust PATH    PATH with a query string never asked before
 --   wrk ... -s random_paths.lua URL -- beacon PATH  a view beacon: POST PATH?t=<a new page load's token>
 local mode, paths, path, counter = nil, {}, nil, 0
@@ -19,10 +20,10 @@ end
 local run = nil
 
 function request()
-  if mode == "paths" then
-    return wrk.format("GET", paths[math.random(#paths)])
-  end
   counter = counter + 1
+  if mode == "paths" then
+    return wrk.format("GET", paths[math.random(#paths)] .. "?b=" .. math.random(1, 1e9) .. "-" .. counter)
+  end
   if mode == "beacon" then
     run = run or string.format("%08x", math.random(0, 0x7fffffff))
     return wrk.format("POST", path .. "?t=" .. run .. string.format("%016x", counter))

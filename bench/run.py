@@ -18,8 +18,8 @@ time rather than time queued behind busy workers. While wrk loads the article th
 500 concurrent readers each load it and send its view beacon, and the article's count must
 rise by exactly 500. The run ends with the issue's targets, each as a ratio.
 
-"Uncached" pages are asked for with a query string the page cache has not seen (or, for
-articles, a different article each time out of 20,000), so they measure the database and the
+"Uncached" pages are asked for with a query string the page cache has not seen (articles: a
+random one of 20,000, with such a query string), so they measure the database and the
 templates; "cache warm" pages are the same address again and again, as in a traffic spike.
 """
 

@@ -8,7 +8,7 @@ import time
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
-from django.middleware import csp
+from django.middleware import csp, http
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -23,7 +23,11 @@ RETRY_AFTER_SECONDS = 5
 
 class RequestLogMiddleware:
     """``GET /news/x/ 200 12.3ms queries=7 user=5``: method, path (no query string: it can hold
-    what readers searched for), status, duration, SQL queries (counted when DEBUG is on), user id."""
+    what readers searched for), status, duration, SQL queries (counted when DEBUG is on), user id.
+
+    And while the database restarts or is unreachable, a 503 with the site's notice and a
+    Retry-After instead of a 500 and a stack trace (``process_exception``: Django calls it for
+    an exception in any view, wherever the middleware stands; the notice needs no database)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,6 +51,11 @@ class RequestLogMiddleware:
         )
         return response
 
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        return database_unavailable(request, exception)
+
 
 def user_id(request) -> int | str:
     """The signed-in user's id, or "-"; a request without a session cookie loads no session."""
@@ -54,22 +63,6 @@ def user_id(request) -> int | str:
         return "-"
     user = getattr(request, "user", None)
     return user.pk if user is not None and user.is_authenticated else "-"
-
-
-class DatabaseUnavailableMiddleware:
-    """While the database restarts or is unreachable, answer 503 with the site's notice and a
-    Retry-After, instead of a 500 and a stack trace. The page needs no database."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, DATABASE_ERRORS):
-            return None
-        return database_unavailable(request, exception)
 
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -103,8 +96,13 @@ class LanguageMiddleware:
         path = request.path_info
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if path.startswith(admin_prefix()) else None
         if code not in self.languages:
-            code = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
-        translation.activate(code)
+            # The address's first segment, as i18n_patterns reads it: /kk/news/x/ -> kk.
+            end = path.find("/", 1)
+            code = path[1:end] if end > 0 else path[1:]
+            if code not in self.languages:
+                code = settings.LANGUAGE_CODE
+        if translation.get_language() != code:  # a worker's last request most often had it
+            translation.activate(code)
         request.LANGUAGE_CODE = code
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
@@ -130,12 +128,18 @@ class StaffOnlyMiddleware:
 
 
 class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
-    """Django's, with the policy of a response that used no nonce (every public page: only the
-    admin's pages carry one) built once per configuration instead of on every response."""
+    """Django's, with a nonce only for the admin's pages (the only ones that carry a script or
+    style needing one: the public pages' scripts are files of this site) and the policy of a
+    page without one built once per configuration instead of on every response."""
 
     def __init__(self, get_response):
         super().__init__(get_response)
         self.built: dict[str, tuple[dict, str]] = {}  # header -> (the settings' config, its policy)
+
+    def __call__(self, request):
+        if request.path_info.startswith(admin_prefix()):
+            request._csp_nonce = csp.LazyNonce()
+        return self.process_response(request, self.get_response(request))
 
     def process_response(self, request, response):
         if csp.get_nonce(request):  # generated for this page: its policy names it
@@ -165,3 +169,15 @@ def admin_prefix() -> str:
     if _admin_prefix is None:
         _admin_prefix = reverse("admin:index")
     return _admin_prefix
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's ETag and 304 answers, with the ETag (a hash of the whole content) computed only
+    for answers a browser or a proxy keeps and asks about again: public pages (``public_page``
+    views) and answers that say how they may be kept (the partner API's ``private, no-cache``).
+    The admin's ``no-store`` pages and answers with no caching headers are not hashed."""
+
+    def needs_etag(self, response):
+        if getattr(response, "public_page", None) is not None:
+            return True
+        return "Cache-Control" in response and super().needs_etag(response)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 # than a bare Django view (docs/performance.md): the language comes from the path alone, the CSP
 # header is built once, and the staff-only middleware runs for the admin and session cookies only.
 MIDDLEWARE = [
+    # A log line per request, and the 503 notice while the database is away.
     "newsroom.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,12 +96,11 @@ MIDDLEWARE = [
     # Before sessions and authentication: a cached page costs neither (newsroom/pagecache.py).
     "newsroom.pagecache.PageCacheMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the content and 304 for If-None-Match / If-Modified-Since (feeds set Last-Modified).
-    "django.middleware.http.ConditionalGetMiddleware",
+    "newsroom.middleware.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,6 +149,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: it adds tens to hundreds of milliseconds to the planner's "expensive"
     # queries, and a web page's queries are short.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Prepared statements: a query run a second time on a connection is not planned again. The
+    # article page's one query spent half its time in the planner (docs/performance.md). Behind
+    # a pooler in transaction mode (PgBouncer before 1.21), set DATABASE_PREPARED_STATEMENTS=0.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 2}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep file handles open.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
