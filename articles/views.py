@@ -423,7 +423,7 @@ class PreviewLinkView(ArticleDetailView):
 
 # A transparent 1×1 GIF: the <noscript> pixel's answer.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
-BEACON_TOKEN = re.compile(r"[0-9a-f]{16,64}")
+BEACON_TOKEN = re.compile(r"t=([0-9a-f]{16,64})")
 LARGEST_ID = 2**63 - 1
 
 
@@ -435,9 +435,12 @@ def count_view(request, article_id):
     One Redis script or one upsert (``article_view_record``), no session and nothing else, so
     the page itself can be served by any cache. Crawlers and prefetches are not counted, nor a
     token seen before."""
-    token = request.GET.get("t", "") if request.method == "POST" else ""
-    if request.method == "POST" and not BEACON_TOKEN.fullmatch(token):
-        return HttpResponseBadRequest("t: the page load's token (16 to 64 hexadecimal digits) is missing.\n")
+    token = ""
+    if request.method == "POST":  # the script sends exactly ?t=<token>: read without parsing a form
+        found = BEACON_TOKEN.fullmatch(request.META.get("QUERY_STRING", ""))
+        if found is None:
+            return HttpResponseBadRequest("t: the page load's token (16 to 64 hexadecimal digits) is missing.\n")
+        token = found[1]
     if article_id <= LARGEST_ID and is_reader(request):
         article_view_record(article_id, token)
     response = HttpResponse(PIXEL, content_type="image/gif") if request.method == "GET" else HttpResponse(status=204)

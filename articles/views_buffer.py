@@ -59,7 +59,7 @@ _scripts = {}
 
 
 def seen_key(token: str) -> str:
-    return cache.make_and_validate_key(f"views:seen:{token}")
+    return cache.make_key(f"views:seen:{token}")  # a hexadecimal token: nothing to validate
 
 
 def record(client, article_id: int, token: str = "") -> bool | None:
@@ -69,8 +69,8 @@ def record(client, article_id: int, token: str = "") -> bool | None:
     script = _scripts.get(id(client))
     if script is None:
         script = _scripts[id(client)] = client.register_script(RECORD_ONCE)
-    pending_key = cache.make_and_validate_key(PENDING_KEY)
-    keys = [pending_key, cache.make_and_validate_key(LOCK_KEY), seen_key(token) if token else pending_key]
+    pending_key = cache.make_key(PENDING_KEY)
+    keys = [pending_key, cache.make_key(LOCK_KEY), seen_key(token) if token else pending_key]
     done = cache.call_redis(None, script, keys=keys, args=[article_id, settings.VIEW_COUNT_FLUSH_SECONDS, SEEN_SECONDS])
     if done is None:
         return None

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 # than a bare Django view (docs/performance.md): the language comes from the path alone, the CSP
 # header is built once, and the staff-only middleware runs for the admin and session cookies only.
 MIDDLEWARE = [
+    # First: the article view beacon, the most requested address, needs nothing below.
+    "articles.middleware.ViewBeaconMiddleware",
     # A log line per request, and the 503 notice while the database is away.
     "newsroom.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
