@@ -177,7 +177,12 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
     views) and answers that say how they may be kept (the partner API's ``private, no-cache``).
     The admin's ``no-store`` pages and answers with no caching headers are not hashed."""
 
+    def process_response(self, request, response):
+        if getattr(response, "public_page", None) is None and "Cache-Control" not in response:
+            return response  # nothing a cache keeps: no ETag to make, none to compare
+        return super().process_response(request, response)
+
     def needs_etag(self, response):
         if getattr(response, "public_page", None) is not None:
             return True
-        return "Cache-Control" in response and super().needs_etag(response)
+        return super().needs_etag(response)
