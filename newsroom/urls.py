@@ -23,7 +23,7 @@ admin.site.site_title = _("Newsroom")
 urlpatterns = [
     # First: the most requested address (every article page load sends it), found at once.
     path("views/<int:article_id>", count_view, name="count_view"),
-    # The admin's language buttons (newsroom.middleware.AdminLanguageMiddleware); POST only.
+    # The admin's language buttons (newsroom.middleware.LanguageMiddleware reads the cookie); POST only.
     path("admin/language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
