@@ -224,7 +224,7 @@ def article_view_record(article_id: int, token: str = "") -> bool:
         counted = views_buffer.record(client, article_id, token)
         if counted is not None:
             return counted
-    elif token and not cache.add(f"views:seen:{token}", 1, views_buffer.SEEN_SECONDS):
+    elif token and not cache.add(views_buffer.seen_name(token), 1, views_buffer.SEEN_SECONDS):
         return False
     views_buffer.write({article_id: 1})
     return True

@@ -439,7 +439,7 @@ def count_view(request, article_id):
     if request.method == "POST":  # the script sends exactly ?t=<token>: read without parsing a form
         found = BEACON_TOKEN.fullmatch(request.META.get("QUERY_STRING", ""))
         if found is None:
-            return HttpResponseBadRequest("t: the page load's token (16 to 64 hexadecimal digits) is missing.\n")
+            return HttpResponseBadRequest("The beacon needs ?t=, the page load's token: 16 to 64 hexadecimal digits.\n")
         token = found[1]
     if article_id <= LARGEST_ID and is_reader(request):
         article_view_record(article_id, token)

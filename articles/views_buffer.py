@@ -58,8 +58,9 @@ return 1
 _scripts = {}
 
 
-def seen_key(token: str) -> str:
-    return cache.make_key(f"views:seen:{token}")  # a hexadecimal token: nothing to validate
+def seen_name(token: str) -> str:
+    """The cache key (before the cache's prefix) that remembers a page load's token."""
+    return f"views:seen:{token}"
 
 
 def record(client, article_id: int, token: str = "") -> bool | None:
@@ -69,8 +70,8 @@ def record(client, article_id: int, token: str = "") -> bool | None:
     script = _scripts.get(id(client))
     if script is None:
         script = _scripts[id(client)] = client.register_script(RECORD_ONCE)
-    pending_key = cache.make_key(PENDING_KEY)
-    keys = [pending_key, cache.make_key(LOCK_KEY), seen_key(token) if token else pending_key]
+    pending_key = cache.make_key(PENDING_KEY)  # constant names and a hexadecimal token: nothing to validate
+    keys = [pending_key, cache.make_key(LOCK_KEY), cache.make_key(seen_name(token)) if token else pending_key]
     done = cache.call_redis(None, script, keys=keys, args=[article_id, settings.VIEW_COUNT_FLUSH_SECONDS, SEEN_SECONDS])
     if done is None:
         return None

@@ -364,6 +364,8 @@ def test_the_view_beacon_refuses_what_no_page_sends(client, publisher, method, a
     response = getattr(client, method)(address.format(pk=article.pk))
     assert response.status_code == status
     assert status >= 400 or response["Cache-Control"] == "no-store"
+    if status == 400:
+        assert b"the page load's token: 16 to 64 hexadecimal digits" in response.content
     article.refresh_from_db()
     assert article.view_count == (1 if method == "get" else 0)
 
