@@ -129,7 +129,7 @@ class RenderedBody:
 def render_body(body: str, photos: dict) -> RenderedBody:
     """The stored body as readers see it. ``photos`` maps the ids of the body's figures to their
     ``photos.Photo``; a figure whose photo is gone is left out, and so is any other image."""
-    from photos.templatetags.photos import picture_html
+    from photos.pictures import picture_html
 
     embeds = set()
 

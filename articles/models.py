@@ -584,9 +584,10 @@ class Article(UniqueSlugMixin, models.Model):
         """Fill the relation caches from a ``for_page()`` row, as ``prefetch_related`` would:
         ``article.tags.all()`` and the others then run no query."""
         cache = getattr(self, "_prefetched_objects_cache", {})
+        self.relations = {}  # the same lists, for templates that need no manager
         for name in ("tags", "authors", "people", "countries", "corrections"):
             queryset = getattr(self, name).all()
-            queryset._result_cache = self.loaded(name)
+            queryset._result_cache = self.relations[name] = self.loaded(name)
             queryset._prefetch_done = True
             cache[name] = queryset
         self._prefetched_objects_cache = cache

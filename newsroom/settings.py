@@ -137,6 +137,17 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The reader-facing pages (templates/jinja2/, articles/templating.py): Jinja2 renders an
+        # article page about three times faster than Django's templates (docs/performance.md).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "articles.templating.environment",
+            "context_processors": ["articles.context_processors.public_page"],
+        },
+    },
 ]
 
 # SQLite file under var/ when DATABASE_URL is unset; PostgreSQL (psycopg 3) for postgres://...

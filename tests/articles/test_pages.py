@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import pages, views_buffer
 from articles.models import Article
-from tests.factories import ArticleFactory, PersonFactory, PublisherFactory
+from tests.factories import AgencyFactory, ArticleFactory, PersonFactory, PhotoFactory, PublisherFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +81,47 @@ def test_related_articles_are_at_most_four_of_each_subjects_newest():
     loaded = Article.objects.for_page().get(pk=article.pk)
     loaded.attach_relations()
     assert [other.pk for other in loaded.related] == newest
+
+
+def test_the_readers_query_loads_what_for_page_loads_in_one_query(django_assert_num_queries):
+    PublisherFactory()
+    article = ArticleFactory(
+        title="Министр встретился с послом", tags=["Культура", "Нефть"], photo=PhotoFactory(), source=AgencyFactory()
+    )
+    article.people.set([PersonFactory(name="Айдос Сарсенбаев")])
+    ArticleFactory(title="Министр елшімен кездесті", language="kk", translation_of=article)
+    ArticleFactory(title="Та же тема", tags=["Культура"])
+    views_buffer.write({article.pk: 3})
+    expected = Article.objects.published().for_page().get(pk=article.pk)
+
+    with django_assert_num_queries(1):
+        loaded = pages.reader_page(Article, article.slug)
+        loaded.attach_relations()
+        section, source, photo = loaded.section, loaded.source, loaded.photo
+    for field in Article._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+    for name in ("tags", "authors", "people", "countries", "corrections", "body_photos", "versions", "related"):
+        assert getattr(loaded, f"{name}_json") == getattr(expected, f"{name}_json"), name
+    assert (section, source, photo) == (expected.section, expected.source, expected.photo)
+    assert photo.image.name == expected.photo.image.name and section.name == expected.section.name
+    assert loaded.view_count == 3 and [tag.name for tag in loaded.tags.all()] == ["Культура", "Нефть"]
+
+
+def test_the_readers_query_finds_only_published_articles():
+    PublisherFactory()
+    now = timezone.now()
+    hidden = {
+        "draft": {"status": "draft", "publish_at": None},
+        "review": {"status": "review", "publish_at": None},
+        "scheduled": {"publish_at": now + dt.timedelta(minutes=1)},
+        "expired": {"expire_at": now - dt.timedelta(minutes=1)},
+        "withdrawn": {"status": "withdrawn"},
+    }
+    for slug, fields in hidden.items():
+        ArticleFactory(slug=slug, **fields)
+    ArticleFactory(slug="expires-later", expire_at=now + dt.timedelta(days=1), section=None, source=None)
+    for slug in hidden:
+        assert pages.reader_page(Article, slug) is None, slug
+    shown = pages.reader_page(Article, "expires-later")
+    assert shown.slug == "expires-later" and shown.section is None and shown.source is None and shown.photo is None
+    assert pages.reader_page(Article, "no-such-article") is None

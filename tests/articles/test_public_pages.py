@@ -411,9 +411,13 @@ def test_article_page_query_budget(client, publisher, django_assert_max_num_quer
     with django_assert_max_num_queries(ARTICLE_QUERIES):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    assert len(response.context["article"].tags.all()) == relations
-    assert len(response.context["article"].people.all()) == relations
-    assert response.content.decode().count('<figure class="body-photo">') == relations
+    html = response.content.decode()
+    assert html.count('rel="tag"') == relations
+    assert html.count('<meta property="article:tag"') == relations
+    assert html.count('rel="author"') == relations
+    people = html.split('<section class="people"', 1)[1].split("</section>", 1)[0]
+    assert people.count("<li>") == relations
+    assert html.count('<figure class="body-photo">') == relations
 
 
 @pytest.mark.parametrize("relations", [1, 30])
@@ -440,7 +444,7 @@ def test_lists_never_count_the_archive(client, publisher):
     assert not [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
     assert 'rel="next" href="?page=2"' in first.content.decode()
     assert "Страница 2" in second.content.decode() and 'rel="next"' not in second.content.decode()
-    assert len(second.context["articles"]) == 2
+    assert second.content.decode().count('<article class="teaser">') == 2
     assert client.get(section.get_absolute_url() + "?page=3").status_code == 404
 
 

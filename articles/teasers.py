@@ -1,12 +1,11 @@
-"""``{% teaser article %}``: one article in a list, rendered in Python; and the front page's
-pieces: ``{% lead_story %}``, ``{% card %}``, ``{% feed_item %}``, ``{% most_read_item %}``.
+"""``teaser(article)``: one article in a list, rendered in Python; and the front page's pieces:
+``lead_story``, ``card``, ``feed_item``, ``most_read_item`` (globals of the public templates,
+``articles.templating``).
 
 A list page shows twenty of these; through the template engine each cost about 0.3 ms, most
-of an uncached list page. The markup is the one ``includes/picture.html`` and the former
-``teaser`` partial produced (tests/test_html_validity.py checks it).
+of an uncached list page (tests/test_html_validity.py checks the markup).
 """
 
-from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
@@ -14,10 +13,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
-from newsroom.templatetags.site import iso
-from photos.templatetags.photos import picture_html
-
-register = template.Library()
+from newsroom.templating import iso
+from photos.pictures import picture_html
 
 THUMB_SIZES = "(min-width: 40rem) 160px, 96px"
 
@@ -33,7 +30,6 @@ def _thumbnail(article, *, sizes: str, css_class: str) -> str:
     )
 
 
-@register.simple_tag
 def teaser(article) -> SafeString:
     image = _thumbnail(article, sizes=THUMB_SIZES, css_class="thumb")
     section = (
@@ -91,7 +87,6 @@ def _published_time(article, pattern: str) -> SafeString:
     )
 
 
-@register.simple_tag
 def lead_story(article) -> SafeString:
     """The front page's main story: a large photo loaded first (it is the page's largest
     element), the headline, the lead, the time and the section."""
@@ -116,7 +111,6 @@ def lead_story(article) -> SafeString:
     )
 
 
-@register.simple_tag
 def card(article) -> SafeString:
     """A teaser in the top block or a section block: a photo (a thumbnail on a phone), the
     headline as the only link, the time and the section."""
@@ -133,7 +127,6 @@ def card(article) -> SafeString:
     )
 
 
-@register.simple_tag
 def feed_item(article) -> SafeString:
     """A line of the news feed: the time (with the date when it is not today, newsroom time),
     the headline and the section."""
@@ -150,7 +143,6 @@ def feed_item(article) -> SafeString:
     )
 
 
-@register.simple_tag
 def most_read_item(article) -> SafeString:
     """A line of a most-read list: the headline and how many read it in the period."""
     views = ngettext("%(counter)s view", "%(counter)s views", article.recent_views) % {

@@ -1,18 +1,15 @@
-"""``{% picture %}`` and ``{% photo %}``: responsive <picture> elements with WebP renditions."""
+"""Responsive <picture> elements with WebP renditions (``picture_html``; the public templates'
+``photo()``)."""
 
-from django import template
 from django.core.files.storage import default_storage
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from photos.images import THUMBNAIL_MAX_WIDTH, THUMBNAIL_RATIO, rendition_name, rendition_widths
 
-register = template.Library()
 
-
-@register.inclusion_tag("includes/picture.html")
 def picture(image, *, width, height, alt, sizes, thumbnail=False, lazy=True, css_class=""):
-    """A <picture> with WebP renditions in srcset and the original as the fallback <img>.
+    """What a <picture> of ``image`` shows: WebP renditions in srcset, the original as the fallback.
 
     ``width``/``height`` are the original's (stored on the model): the <img> gets explicit
     dimensions, so nothing shifts while it loads. No storage I/O: rendition names are derived.
@@ -41,26 +38,24 @@ def picture(image, *, width, height, alt, sizes, thumbnail=False, lazy=True, css
     }
 
 
-@register.inclusion_tag("includes/picture.html")
-def photo(photo, *, sizes, alt=None, thumbnail=False, lazy=True, css_class=""):
-    """``{% picture %}`` for a library ``Photo`` (its own size and alt text)."""
+def photo_html(photo, *, sizes, alt=None, lazy=True) -> SafeString:
+    """``picture_html`` for a library ``Photo`` (its own size and alt text); nothing for None."""
     if photo is None:
-        return {}
-    return picture(
+        return mark_safe("")
+    return picture_html(
         photo.image,
         width=photo.width,
         height=photo.height,
         alt=photo.alt_text if alt is None else alt,
         sizes=sizes,
-        thumbnail=thumbnail,
         lazy=lazy,
-        css_class=css_class,
     )
 
 
 def picture_html(image, *, width, height, alt, sizes, thumbnail=False, css_class="", lazy=True) -> SafeString:
-    """``{% picture %}`` written in Python (list teasers, figures in article bodies): the template
-    engine took about 0.3 ms per teaser."""
+    """The <picture> for ``image``: WebP renditions in ``srcset``, the original as the fallback
+    <img> (list teasers, lead photos, figures in article bodies). Written in Python: through
+    the template engine it took about 0.3 ms per teaser."""
     attrs = picture(
         image, width=width, height=height, alt=alt, sizes=sizes, thumbnail=thumbnail, css_class=css_class, lazy=lazy
     )

@@ -1,0 +1,75 @@
+"""The Jinja2 environment of the reader-facing pages (templates/jinja2/): the kernel's
+(``newsroom.templating``: Django's translations, static files, URLs and dates) with the
+teasers, photos and messages of this app.
+
+Translations: ``_("...")`` in a template is found by ``make messages``; a message with
+placeholders or plural forms is formatted here, in Python, where ``make messages`` finds it
+too (it cannot read Jinja2's ``{% trans %}``).
+"""
+
+from django.utils.formats import localize
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from jinja2 import Environment
+
+from articles.teasers import card, feed_item, lead_story, most_read_item, teaser
+from newsroom import templating
+from photos.pictures import photo_html
+
+
+def reading_time(minutes: int) -> str:
+    return ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes}
+
+
+def views(count: int) -> str:
+    return ngettext("%(counter)s view", "%(counter)s views", count) % {"counter": localize(count)}
+
+
+def source_credit(source: str, source_url: str) -> str:
+    message = gettext('reports <a href="%(source_url)s">%(source)s</a>')
+    return format_html(message.replace("%(source_url)s", "{0}").replace("%(source)s", "{1}"), source_url, source)
+
+
+def imprint(publisher) -> str:
+    return gettext(
+        "%(name)s is registered by: %(authority)s. Mass media registration certificate No. %(number)s issued %(date)s."
+    ) % {
+        "name": publisher.i18n.name,
+        "authority": publisher.i18n.registration_authority,
+        "number": publisher.i18n.registration_number,
+        "date": templating.date(publisher.registration_date, "j E Y"),
+    }
+
+
+def search_heading(query: str) -> str:
+    return gettext("Search: «%(query)s»") % {"query": query}
+
+
+def search_found(found: int, found_more: bool) -> str:
+    if found_more:
+        return gettext("The %(count)s newest of many matching articles") % {"count": found}
+    return ngettext("%(counter)s article found", "%(counter)s articles found", found) % {"counter": found}
+
+
+def page_number(number: int) -> str:
+    return gettext("Page %(number)s") % {"number": number}
+
+
+def environment(**options) -> Environment:
+    env = templating.environment(**options)
+    env.globals.update(
+        photo=photo_html,
+        teaser=teaser,
+        lead_story=lead_story,
+        card=card,
+        feed_item=feed_item,
+        most_read_item=most_read_item,
+        reading_time=reading_time,
+        views=views,
+        source_credit=source_credit,
+        imprint=imprint,
+        search_heading=search_heading,
+        search_found=search_found,
+        page_number=page_number,
+    )
+    return env
