@@ -36,6 +36,7 @@ from articles.frontpage import MOST_READ_SIZE, front_page
 from articles.models import Article, Country, Person, Section, Tag
 from articles.most_read import DEFAULT_PERIOD, most_read, period_or_default
 from articles.services import article_view_record, articles_for, preview_link_article, sections_menu
+from newsroom.addresses import view_url
 from newsroom.html import sanitize_rich_text
 from newsroom.readers import is_reader
 
@@ -125,7 +126,7 @@ class ArticleListView(ListView):
     def get_feeds(self):
         if self.subject_feed_names:
             return [reverse(name, kwargs={"slug": self.subject.slug}) for name in self.subject_feed_names]
-        return [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+        return [view_url("articles:feed_rss"), view_url("articles:feed_atom")]
 
 
 class SectionView(ArticleListView):
@@ -256,7 +257,7 @@ class FrontPageView(TemplateView):
         context = super().get_context_data(**kwargs)
         menu = sections_menu()
         context["front"] = front_page(get_language(), menu)
-        context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+        context["feeds"] = [view_url("articles:feed_rss"), view_url("articles:feed_atom")]
         publisher = publisher_get()
         context["structured_data"] = seo.organization_ld(publisher, self.request)
         context["meta_description"] = seo.front_page_description(publisher, menu)
@@ -307,7 +308,7 @@ class NewsFeedView(TemplateView):
         context["canonical_query"] = urlencode({"before": before}) if before else ""
         context["meta_description"] = _("All the news of %(name)s, newest first.") % {"name": publisher_name()}
         context["next_cursor"] = cursor_of(rows[self.per_page - 1]) if len(rows) > self.per_page else None
-        context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+        context["feeds"] = [view_url("articles:feed_rss"), view_url("articles:feed_atom")]
         context["most_read"] = most_read(get_language())[:MOST_READ_SIZE]
         return context
 
@@ -398,7 +399,7 @@ class ArticleDetailView(DetailView):
         context["site_url"] = f"{self.request.scheme}://{self.request.get_host()}"
         context["page_url"] = context["site_url"] + article.get_absolute_url()
         context["beacon_url"] = reverse("count_view", args=[article.pk])
-        context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
+        context["feeds"] = [view_url("articles:feed_rss"), view_url("articles:feed_atom")]
         if not kwargs.get("preview"):
             context["structured_data"] = seo.news_article_ld(article, publisher_get(), self.request)
         context["og_locale"] = seo.OG_LOCALES.get(article.language)

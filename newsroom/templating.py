@@ -19,7 +19,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
 from jinja2 import ChainableUndefined, Environment, pass_context
 
-from newsroom.addresses import view_url
+from newsroom.addresses import slug_url, view_url
 
 
 def url(name: str, *args) -> str:
@@ -122,6 +122,7 @@ def environment(**options) -> Environment:
     env.globals.update(
         static=static,
         url=url,
+        slug_url=slug_url,
         get_language=get_language,
         language_name=language_name,
         language_links=language_links,
