@@ -8,7 +8,8 @@ too (it cannot read Jinja2's ``{% trans %}``).
 """
 
 from django.utils.formats import localize
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
@@ -25,9 +26,9 @@ def views(count: int) -> str:
     return ngettext("%(counter)s view", "%(counter)s views", count) % {"counter": localize(count)}
 
 
-def source_credit(source: str, source_url: str) -> str:
+def source_credit(source: str, source_url: str) -> SafeString:
     message = gettext('reports <a href="%(source_url)s">%(source)s</a>')
-    return format_html(message.replace("%(source_url)s", "{0}").replace("%(source)s", "{1}"), source_url, source)
+    return mark_safe(message % {"source_url": escape(source_url), "source": escape(source)})  # both escaped
 
 
 def imprint(publisher) -> str:

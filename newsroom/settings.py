@@ -131,9 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "agencies.context_processors.publisher",
-                "articles.context_processors.site_menu",
-                "articles.context_processors.breaking_news_banner",
+                "agencies.context_processors.publisher",  # the news sitemap's publication name
             ],
         },
     },

@@ -13,7 +13,6 @@ from django.template.defaultfilters import urlencode
 from django.templatetags.static import static as static_url
 from django.urls import reverse, translate_url
 from django.utils import timezone
-from django.utils.formats import localize
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
@@ -129,5 +128,5 @@ def environment(**options) -> Environment:
         canonical_url=canonical_url,
         current_year=current_year,
     )
-    env.filters.update(date=date, iso=iso, truncatechars=truncatechars, urlencode=urlencode, localize=localize)
+    env.filters.update(date=date, iso=iso, truncatechars=truncatechars, urlencode=urlencode)
     return env
