@@ -1,16 +1,15 @@
 """Fixtures of the partner API's tests: a partner's key, a client that sends it, and IPTC's
-ninjs 3.1 schema (kept beside the project, never copied into it)."""
+ninjs 3.1 schema (tests/data/, with its source and licence)."""
 
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
-from django.conf import settings
 
 from distribution.models import ApiKey
 
-NINJS_SCHEMA = Path(settings.BASE_DIR).parent / "shared" / "data" / "ninjs-schema_3.1.json"
+NINJS_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "ninjs-schema_3.1.json"
 
 
 @pytest.fixture(scope="session")
