@@ -35,6 +35,7 @@ from articles.services import (
 )
 from newsroom.admin import AdminNames, AdminNamesMixin, ForgetsCachedReadsMixin, TranslatedAdminMixin
 from newsroom.html import BODY_EXTENSIONS, RICH_TEXT_EXTENSIONS
+from newsroom.numbers import grouped
 from newsroom.widgets import RichTextWidget, SlugAdminMixin
 from photos.widgets import PhotoSelect
 
@@ -178,7 +179,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
     def views(self, obj):
         if not hasattr(obj, "views_pending"):  # the change form: one article
             obj.views_pending = views_buffer.pending([obj.pk]).get(obj.pk, 0)
-        return obj.view_count + obj.views_pending
+        return grouped(obj.view_count + obj.views_pending)
 
     def get_changelist_instance(self, request):
         """The list's view counts: the database's plus what waits in Redis for the next flush,

@@ -261,6 +261,8 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "ru")
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Kazakh number formats, which Django does not ship (newsroom/formats/kk/formats.py).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 # Stored in UTC, shown in the newsroom's zone (Asia/Almaty is UTC+5 since 2024-03-01).
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
