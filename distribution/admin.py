@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from articles.admin import ArticleAdmin
 from distribution.models import ApiKey, Delivery, TelegramChannel, TelegramFollowUp, TelegramPost
+from distribution.tasks import site_url
 from newsroom.admin import AdminNames, AdminNamesMixin
 
 
@@ -126,6 +127,17 @@ class TelegramChannelAdmin(AdminNamesMixin, admin.ModelAdmin):
             return ["name", "chat_id", "token", "languages", "sections", "active", "active_since", "last_error"]
         fields = ["name", "chat_id", "bot_token", "languages", "sections", "active"]
         return fields if obj is None else [*fields, "active_since", "last_error", "last_error_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        if TelegramChannel.objects.exists() and not site_url():
+            messages.warning(
+                request,
+                _(
+                    "No post goes out: the site's address is unknown. Set SITE_URL, or the domain of the "
+                    "publisher agency; the posts wait until then."
+                ),
+            )
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("bot token"))
     def token(self, obj):

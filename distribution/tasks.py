@@ -50,6 +50,11 @@ State = Delivery.State
 def deliver_telegram() -> str:
     if not TelegramChannel.objects.exists():
         return "no channels"
+    if not site_url():
+        # A post links to the article: without the site's address nothing can go out. The
+        # posts wait (planned later, nothing lost) and the channels' admin page says why.
+        log.warning("Telegram: no post sent: the site's address is unknown (set SITE_URL or the publisher's domain)")
+        return "no site address"
     planned = plan_posts()
     follow_ups = plan_follow_ups()
     lost = mark_lost()
@@ -61,8 +66,8 @@ def site_url() -> str:
     """The public site's address for links in posts: SITE_URL, else the publisher's domain."""
     if settings.SITE_URL:
         return settings.SITE_URL.rstrip("/")
-    publisher = Agency.objects.publisher().only("domain").first()
-    return f"https://{publisher.domain.lower()}" if publisher and publisher.domain else ""
+    publisher = Agency.objects.publisher()
+    return f"https://{publisher.domain.strip().lower()}" if publisher and publisher.domain.strip() else ""
 
 
 def backoff(attempts: int) -> int:

@@ -11,25 +11,35 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import Agency
 from articles.models import Article, Correction
 from articles.services import article_note_significant_update, article_withdraw
 from distribution import telegram
 from distribution.models import TelegramChannel, TelegramFollowUp, TelegramPost
 from distribution.tasks import deliver_telegram
 from tests.distribution.fake_telegram import CHAT, TOKEN, FakeBotAPI, parse_entities
-from tests.factories import ArticleFactory, PhotoFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, PhotoFactory, PublisherFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fake(settings):
+def fake_default_site(settings):
+    """The fake Bot API, with SITE_URL left at its documented default (unset: https:// and the
+    publisher's domain)."""
+    assert not settings.SITE_URL
     server = FakeBotAPI().start()
     settings.TELEGRAM_API_BASE = server.base
     settings.TELEGRAM_TIMEOUT_SECONDS = 3
-    settings.SITE_URL = "https://dknews.kz"
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fake(fake_default_site, settings):
+    """The fake Bot API, with SITE_URL set (its sibling, ``fake_default_site``, leaves it unset)."""
+    settings.SITE_URL = "https://dknews.kz"
+    return fake_default_site
 
 
 @pytest.fixture
@@ -116,6 +126,36 @@ def test_a_published_article_is_posted_once_to_each_matching_channel(fake, chann
         call.fields["text"] for call in calls if "Новость по-русски" in call.fields["text"]
     )
     assert not TelegramPost.objects.filter(channel=kazakh).exists()
+
+
+def test_with_site_url_unset_a_post_links_to_the_publishers_domain_and_goes_out_once(fake_default_site, channel):
+    PublisherFactory(domain="DKNews.kz")
+    article = ArticleFactory(title="Новость по умолчанию", language="ru")
+    assert deliver_telegram().startswith("1 posts")
+    deliver_telegram()  # nothing twice
+
+    (call,) = fake_default_site.sent("sendMessage")
+    assert f'href="https://dknews.kz{article.get_absolute_url()}"' in call.fields["text"]
+    assert post_of(article, channel).state == "sent"
+
+
+def test_without_site_url_or_a_publisher_domain_posts_wait_and_the_channels_page_says_why(
+    fake_default_site, channel, client, caplog
+):
+    PublisherFactory(domain="")
+    article = ArticleFactory(title="Новость без адреса сайта", language="ru")
+    with caplog.at_level(logging.WARNING, logger="distribution"):
+        assert deliver_telegram() == "no site address"
+    assert fake_default_site.sent() == [] and "SITE_URL" in caplog.text
+
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    page = client.get(reverse("admin:distribution_telegramchannel_changelist")).content.decode()
+    assert "SITE_URL" in page
+
+    Agency.objects.update(domain="dknews.kz")  # the editor fills in the domain: the post goes out
+    deliver_telegram()
+    (call,) = fake_default_site.sent("sendMessage")
+    assert f'href="https://dknews.kz{article.get_absolute_url()}"' in call.fields["text"]
 
 
 def test_an_article_with_a_photo_goes_as_its_1024_rendition(fake, channel):
