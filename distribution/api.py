@@ -26,6 +26,7 @@ from typing import Literal
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
+from django.core.validators import slug_re
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -281,7 +282,9 @@ def items(
             raise BadParameter("section", f"Unknown section: {section!r}.")
         found = found.filter(section_id=match.pk)
     if topic is not None:
-        tag = Tag.objects.filter(slug=topic).values_list("pk", flat=True).first()
+        # A topic's slug is ASCII (newsroom.slugs): anything else names no topic, and is never
+        # sent to the database (PostgreSQL refuses a NUL in a text).
+        tag = Tag.objects.filter(slug=topic).values_list("pk", flat=True).first() if slug_re.match(topic) else None
         if tag is None:
             raise BadParameter("topic", f"Unknown topic: {topic!r}.")
         found = found.filter(tagged_items__tag_id=tag)

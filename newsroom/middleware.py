@@ -57,15 +57,19 @@ class RequestLogMiddleware:
         return database_unavailable(request, exception)
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
 def user_id(request) -> int | str:
-    """The signed-in user's id, or "-"; a request without a session cookie loads no session."""
+    """The signed-in user's id, or "-"; a request without a session cookie loads no session,
+    and one whose session cannot be read (the database is away) is "?"."""
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return "-"
     user = getattr(request, "user", None)
-    return user.pk if user is not None and user.is_authenticated else "-"
-
-
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+    try:
+        return user.pk if user is not None and user.is_authenticated else "-"
+    except DATABASE_ERRORS:
+        return "?"
 
 
 def database_unavailable(request, exception) -> HttpResponse:

@@ -218,7 +218,10 @@ class PageCacheMiddleware:
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:  # no session: nobody signed in
             return False
         user = getattr(request, "user", None)
-        return user is not None and user.is_authenticated
+        try:
+            return user is not None and user.is_authenticated
+        except DATABASE_ERRORS:
+            return True  # the session cannot be read: kept from every cache, as staff's pages are
 
     @staticmethod
     def storable(response) -> bool:

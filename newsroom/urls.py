@@ -16,6 +16,8 @@ from newsroom.pagecache import public_page
 from newsroom.views import healthz, readyz, robots_txt
 
 handler400 = "newsroom.views.bad_request"
+handler404 = "newsroom.views.page_not_found"
+handler500 = "newsroom.views.server_error"
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
