@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from django.utils.html import format_html, strip_tags
+from django.template import engines
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -96,24 +97,9 @@ def embed_for(url: str) -> Embed | None:
     return None
 
 
-def embed_html(embed: Embed) -> SafeString:
-    """A card that works without JavaScript (a link out); ``static/js/embeds.js`` offers to
-    show the embed in place, and only then does the browser contact the other site."""
-    host = urlsplit(EMBED_ORIGINS[embed.kind]).hostname
-    return format_html(
-        '<figure class="embed embed-{kind}">'
-        '<a class="embed-card" href="{url}" rel="noopener" target="_blank">'
-        '<span class="embed-label">{label}</span> <span class="embed-url">{url}</span></a>'
-        '<figcaption class="embed-note">{note} '
-        '<button type="button" class="embed-load" data-embed-src="{src}" data-embed-title="{label}" hidden>'
-        "{show}</button></figcaption></figure>",
-        kind=embed.kind,
-        url=embed.url,
-        label=embed.label,
-        src=embed.src,
-        note=_("Opens on %(host)s; nothing is loaded from there until you ask.") % {"host": host},
-        show=_("Show here"),
-    )
+def _macros():
+    """The body's pieces as Jinja2 macros (templates/jinja2/includes/body.html)."""
+    return engines["jinja2"].env.get_template("includes/body.html").module
 
 
 @dataclass
@@ -129,8 +115,7 @@ class RenderedBody:
 def render_body(body: str, photos: dict) -> RenderedBody:
     """The stored body as readers see it. ``photos`` maps the ids of the body's figures to their
     ``photos.Photo``; a figure whose photo is gone is left out, and so is any other image."""
-    from photos.pictures import picture_html
-
+    macros = _macros()
     embeds = set()
 
     def figure(match: re.Match) -> str:
@@ -139,25 +124,16 @@ def render_body(body: str, photos: dict) -> RenderedBody:
             return ""
         caption = _FIGCAPTION.search(match[2])
         caption_html = caption[1].strip() if caption else ""
-        if not strip_tags(caption_html).strip():
-            caption_html = format_html("{}", photo.caption)
-        credit = format_html(' <span class="image-credit">{}</span>', photo.credit) if photo.credit else ""
-        figcaption = (
-            format_html("<figcaption>{}{}</figcaption>", mark_safe(caption_html), credit)
-            if caption_html or credit
-            else ""
-        )
-        picture = picture_html(
-            photo.image, width=photo.width, height=photo.height, alt=photo.alt_text, sizes=FIGURE_SIZES
-        )
-        return format_html('<figure class="body-photo">{}{}</figure>', picture, figcaption)
+        # The figure's own caption (sanitised rich text), else the photo's (plain text).
+        shown = mark_safe(caption_html) if strip_tags(caption_html).strip() else photo.caption
+        return str(macros.body_photo(photo, shown, FIGURE_SIZES))
 
     def lone_link(match: re.Match) -> str:
         embed = embed_for(match[1] or match[2])
         if embed is None:
             return match[0]
         embeds.add(embed.kind)
-        return embed_html(embed)
+        return str(macros.embed(embed, urlsplit(EMBED_ORIGINS[embed.kind]).hostname))
 
     if "<img" in body:  # library figures become pictures; any other image is left out
         pieces, start = [], 0

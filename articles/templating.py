@@ -1,29 +1,34 @@
 """The Jinja2 environment of the reader-facing pages (templates/jinja2/): the kernel's
 (``newsroom.templating``: Django's translations, static files, URLs and dates) with the
-teasers, photos and messages of this app.
+pictures' addresses and the messages of this app. Teasers, cards, feed lines and pictures are
+macros in templates/jinja2/includes/.
 
 Translations: ``_("...")`` in a template is found by ``make messages``; a message with
 placeholders or plural forms is formatted here, in Python, where ``make messages`` finds it
 too (it cannot read Jinja2's ``{% trans %}``).
 """
 
-from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localdate, localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
-from articles.teasers import card, feed_item, lead_story, most_read_item, teaser
-from newsroom import templating
-from photos.pictures import photo_html
+from newsroom import numbers, templating
+from photos.pictures import picture_attrs
 
 
 def reading_time(minutes: int) -> str:
     return ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {"minutes": minutes}
 
 
-def views(count: int) -> str:
-    return ngettext("%(counter)s view", "%(counter)s views", count) % {"counter": localize(count)}
+def feed_time_pattern(moment) -> str:
+    """How a line of the news feed dates an article: the time alone today, with the day this
+    year, with the year before (in the newsroom's zone)."""
+    day, today = localtime(moment).date(), localdate()
+    if day == today:
+        return "H:i"
+    return "j E, H:i" if day.year == today.year else "j E Y, H:i"
 
 
 def source_credit(source: str, source_url: str) -> SafeString:
@@ -59,14 +64,10 @@ def page_number(number: int) -> str:
 def environment(**options) -> Environment:
     env = templating.environment(**options)
     env.globals.update(
-        photo=photo_html,
-        teaser=teaser,
-        lead_story=lead_story,
-        card=card,
-        feed_item=feed_item,
-        most_read_item=most_read_item,
+        picture_attrs=picture_attrs,
+        feed_time_pattern=feed_time_pattern,
         reading_time=reading_time,
-        views=views,
+        views=numbers.views,
         source_credit=source_credit,
         imprint=imprint,
         search_heading=search_heading,

@@ -49,6 +49,13 @@ def test_a_figure_whose_photo_is_gone_is_left_out_and_the_page_renders(client):
     assert "Текст статьи" in html and "Пропавшее фото" not in html and "body-photo" not in html
 
 
+def test_an_empty_body_renders_empty_and_a_figure_without_caption_or_credit_has_no_figcaption():
+    assert (render_body("", {}).html, render_body("", {}).embeds) == ("", set())
+    photo = PhotoFactory(caption="", credit="")
+    rendered = render_body(figure(photo.pk), {photo.pk: photo}).html
+    assert rendered.startswith('<figure class="body-photo"><picture>') and "figcaption" not in rendered
+
+
 def test_images_outside_library_figures_never_reach_readers():
     rendered = render_body('<p>Текст <img src="/media/tracker.gif" alt=""></p>', {}).html
     assert rendered == "<p>Текст </p>"
