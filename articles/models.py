@@ -22,6 +22,7 @@ from newsroom.addresses import slug_url
 from newsroom.html import sanitize_html, sanitize_rich_text
 from newsroom.i18n import TranslatedMixin, translation
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
+from newsroom.text import PlainTextMixin
 from photos.images import DatedPath, SafeImageField
 from photos.models import Photo
 
@@ -55,7 +56,7 @@ class Country(models.Model):
         return {"kk": self.name_kk, "en": self.name_en}.get(get_language(), self.name_ru)
 
 
-class Section(TranslatedMixin, UniqueSlugMixin, models.Model):
+class Section(PlainTextMixin, TranslatedMixin, UniqueSlugMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_kk = translation(models.CharField, _("name (Kazakh)"), max_length=100)
     name_en = translation(models.CharField, _("name (English)"), max_length=100)
@@ -89,7 +90,7 @@ class Section(TranslatedMixin, UniqueSlugMixin, models.Model):
         return slug_url("articles:section", self.slug)
 
 
-class Person(TranslatedMixin, UniqueSlugMixin, models.Model):
+class Person(PlainTextMixin, TranslatedMixin, UniqueSlugMixin, models.Model):
     """A newsmaker mentioned in stories, or an author (then linked to a staff user). A name is
     written one way (with an optional Latin spelling for the English site); the position,
     organisation and bio have Kazakh and English versions."""
@@ -150,7 +151,7 @@ class Person(TranslatedMixin, UniqueSlugMixin, models.Model):
         return slug_url("articles:person", self.slug)
 
 
-class Tag(TranslatedMixin, TagBase):
+class Tag(PlainTextMixin, TranslatedMixin, TagBase):
     """A topic ("Тема"). Names keep their Cyrillic; slugs are transliterated and never empty.
     ``name`` (Russian) is the topic's key for django-taggit; the Kazakh and English names are
     for readers of those sites (``tag.i18n.name``) and the admin's search."""
@@ -253,7 +254,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(views_counted=pages.VIEWS_SQL)
 
 
-class Article(UniqueSlugMixin, models.Model):
+class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
@@ -778,7 +779,7 @@ class ArticleViewsByDay(models.Model):
         return f"{self.article_id} on {self.day:%Y-%m-%d}: {self.count}"
 
 
-class Correction(models.Model):
+class Correction(PlainTextMixin, models.Model):
     """A note an editor attaches to a published article: a correction, an update or a clarification.
 
     Adding one is a significant update: readers see «Обновление», feeds and JSON-LD carry it.
