@@ -1,18 +1,23 @@
 """View counts buffered in Redis (articles/views_buffer.py), with the real Redis of this machine."""
 
-import time
 import uuid
 
 import pytest
 from django.core.cache import cache
 
 from articles import views_buffer
+from tests.conftest import wait_for
 from tests.factories import ArticleFactory, PublisherFactory
 from tests.reading import beacon_url, read, send_beacon
 
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def wait_for_the_flush_interval(client) -> None:
+    """Until the flush lock expires in Redis: the next beacon then takes it and writes."""
+    wait_for(lambda: not client.exists(cache.make_key(views_buffer.LOCK_KEY)), what="the flush lock to expire")
 
 
 @pytest.fixture
@@ -61,7 +66,7 @@ def test_a_view_after_the_interval_flushes_what_waited(client, redis_cache, sett
     first, second = ArticleFactory(), ArticleFactory()
     for article in (first, second, second):
         read(client, article.get_absolute_url())
-    time.sleep(1.1)
+    wait_for_the_flush_interval(redis_cache)
     read(client, first.get_absolute_url())
     first.refresh_from_db()
     second.refresh_from_db()
@@ -113,13 +118,27 @@ def test_a_beacon_is_one_round_trip_to_redis_and_a_page_load_counts_once(client,
     assert article.view_count == 4
 
 
+def test_with_the_default_interval_views_wait_five_seconds_at_most(client, redis_cache, settings):
+    """VIEW_COUNT_FLUSH_SECONDS left at its default (5): the siblings around set it."""
+    assert settings.VIEW_COUNT_FLUSH_SECONDS == 5
+    PublisherFactory()
+    article = ArticleFactory()
+    read(client, article.get_absolute_url())  # takes the lock, writes 1
+    read(client, article.get_absolute_url())  # waits in Redis
+    assert (article.view_count, views_buffer.pending([article.pk])) == (1, {article.pk: 1})
+    assert 0 < redis_cache.ttl(cache.make_key(views_buffer.LOCK_KEY)) <= 5
+    wait_for_the_flush_interval(redis_cache)
+    read(client, article.get_absolute_url())  # takes the lock: writes the two waiting
+    assert article.view_count == 3 and views_buffer.pending([article.pk]) == {}
+
+
 def test_the_beacon_that_takes_the_lock_flushes_the_views(client, redis_cache, settings):
     settings.VIEW_COUNT_FLUSH_SECONDS = 1
     PublisherFactory()
     article = ArticleFactory()
     read(client, article.get_absolute_url())  # takes the lock, writes 1
     read(client, article.get_absolute_url())  # waits in Redis
-    time.sleep(1.1)
+    wait_for_the_flush_interval(redis_cache)
     read(client, article.get_absolute_url())  # takes the lock: writes the two waiting
     article.refresh_from_db()
     assert article.view_count == 3
