@@ -1,7 +1,7 @@
 """import_wordpress reads what WordPress keeps as HTML (titles, excerpts, the names of categories,
 tags and authors) as the text WordPress's readers see: the theme unit test's special characters
 and markup, and names with ``&amp;`` (tests/moving/data/wordpress-escaping.xml), checked on the
-public pages; and a second run."""
+public pages; a second run, and a run over an import made when the importer kept the entities."""
 
 import html
 import io
@@ -14,7 +14,8 @@ from django.core.management import call_command
 from markupsafe import escape
 
 from articles.models import Article, Person, Section, Tag
-from moving import wpbody
+from moving import wpbody, wxr
+from moving.models import ImportedArticle
 from tests.factories import PublisherFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,9 +151,54 @@ def test_a_second_run_changes_nothing():
 
     report = run(EXPORT)
     assert "created 0, updated 0, unchanged 3, edited here since the last import and left alone 0" in report
+    assert "corrected" not in report
     assert dict(Article.objects.values_list("pk", "version")) == versions
     assert (Article.objects.count(), Section.objects.count(), Tag.objects.count(), Person.objects.count()) == counts
     assert Article.history.count() == revisions
+
+
+def test_an_import_that_kept_the_entities_is_corrected_by_the_next_run(monkeypatch, tmp_path):
+    path = export(tmp_path, (BEFORE_57, SINCE_57), *SELF_HOSTED)
+    # What the importer did before: it took WordPress's HTML for text.
+    with monkeypatch.context() as before:
+        before.setattr(wxr, "plain", str.strip)
+        run(path)
+    special = Article.objects.get(imported_from__source_id="1174")
+    news = Article.objects.get(imported_from__source_id="9001")
+    assert special.title.endswith("^&amp;*()-_=+{}[]/\\;:'\"?,.&gt;")  # what readers saw
+    assert news.section.name == "Бизнес &amp; финансы"
+    section, tag = news.section, news.tags.get()
+    person = news.authors.get()
+    assert (tag.name, person.name) == ("Kaspi &amp; Halyk", "Редакция &amp; партнёры")
+    articles, imported = Article.objects.count(), ImportedArticle.objects.count()
+
+    report = run(path)
+    # Every post reads differently now, and none was edited here: updated, not left alone.
+    assert "created 0, updated 3, unchanged 0, edited here since the last import and left alone 0" in report
+    assert "names an earlier import kept with HTML entities, corrected: 3" in report
+    assert "«Бизнес &amp; финансы» renamed «Бизнес & финансы»" in report
+    assert Article.objects.get(pk=special.pk).title == SPECIAL
+    assert Article.objects.get(imported_from__source_id="1173").title == "Markup: Title With Markup"
+    news = Article.objects.get(pk=news.pk)
+    assert news.title == NEWS_TITLE
+    # The section, topic and person that import made are renamed in place: no second ones.
+    assert news.section == section and Section.objects.get(pk=section.pk).name == "Бизнес & финансы"
+    assert list(news.tags.all()) == [tag] and Tag.objects.get(pk=tag.pk).name == "Kaspi & Halyk"
+    assert list(news.authors.all()) == [person] and Person.objects.get(pk=person.pk).name == "Редакция & партнёры"
+    assert (Article.objects.count(), ImportedArticle.objects.count()) == (articles, imported)
+
+    assert "created 0, updated 0, unchanged 3" in run(path)
+
+
+def test_names_an_editor_gave_are_left_alone(tmp_path):
+    """Only a name that is WordPress's name with its entities kept is corrected."""
+    Section.objects.create(name="Бизнес и финансы", slug="biznes-finansy")
+    Person.objects.create(name="Редакция &amp; партнёры")  # and one already has the name's text:
+    Person.objects.create(name="Редакция & партнёры")
+    report = run(EXPORT)
+    assert "corrected" not in report
+    assert Article.objects.get(imported_from__source_id="9001").section.name == "Бизнес и финансы"
+    assert Person.objects.filter(name="Редакция &amp; партнёры").exists()
 
 
 @pytest.mark.parametrize(
