@@ -228,7 +228,10 @@ class WordPressImport:
 
     def post(self, item: Item) -> None:
         report = self.report
-        serialised = json.dumps(dataclasses.asdict(item), sort_keys=True)
+        fields = dataclasses.asdict(item)
+        if not fields["protected"]:  # as imports before it was read: their posts stay unchanged
+            del fields["protected"]
+        serialised = json.dumps(fields, sort_keys=True)
         digest = hashlib.sha256(serialised.encode()).hexdigest()
         imported = self.imported.get(item.post_id)
         if imported is not None:
@@ -252,6 +255,10 @@ class WordPressImport:
         article.status = STATUSES.get(item.status, Article.Status.DRAFT)
         if item.status == "private":
             report.problem(item, "private in WordPress: imported as a draft")
+        elif item.protected and article.status != Article.Status.DRAFT:
+            # Only readers with the password saw it there; here every reader would.
+            article.status = Article.Status.DRAFT
+            report.problem(item, "password-protected in WordPress: imported as a draft")
 
         missing_before = report.counts["photos_missing"] + report.counts["missing_uses"]
         converted = wpbody.convert(

@@ -38,6 +38,7 @@ class Item:
     post_id: str
     post_type: str
     status: str
+    protected: bool  # a password guards it in WordPress (the password itself is not kept)
     title: str  # text (WordPress keeps HTML: see the module's docstring)
     link: str
     guid: str
@@ -149,6 +150,7 @@ class WXRReader:
             post_id=_text(element, wp + "post_id"),
             post_type=_text(element, wp + "post_type") or "post",
             status=_text(element, wp + "status"),
+            protected=bool(_text(element, wp + "post_password")),
             title=plain(element.findtext("title") or ""),
             link=_text(element, "link"),
             guid=_text(element, "guid"),
