@@ -4,7 +4,7 @@ A reader's view (the article page's beacon) is one script in Redis, one round tr
 the page load's token as seen (a page load that sends its beacon again is not counted twice),
 adds one to a Redis hash (article id -> views not yet written) and tries to take the flush
 lock. Whoever takes the lock (at most once every ``VIEW_COUNT_FLUSH_SECONDS``; the worker too)
-renames the hash away atomically and adds its counts to the articles in one statement; if the
+renames the hash away atomically and adds its counts to the articles (``write``); if the
 database refuses, the counts go back into the hash, so a database restart loses nothing. What
 Redis holds at a crash of Redis itself (at most the last few seconds of views, unless Redis
 persists its data) is the price of a view costing no database write. Without Redis every view
@@ -18,9 +18,11 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from articles.models import Article, ArticleViews, ArticleViewsByDay, ArticleViewsByHour
 from newsroom.middleware import DATABASE_ERRORS
 
 log = logging.getLogger("newsroom.errors")
@@ -128,19 +130,43 @@ def take_and_write(client) -> dict[int, int]:
     return counts
 
 
-def write(counts: dict[int, int]) -> None:
+def write(counts: dict[int, int], *, hand_written: bool | None = None) -> None:
     """Add views to the articles' counts (``ArticleViews``) and to this hour's and this day's
     counts (``ArticleViewsByHour``, ``ArticleViewsByDay``: the most-read lists): upserts, since
     an article's row appears with its first reader; articles deleted meanwhile are skipped.
-    PostgreSQL does all three in one statement (a data-modifying WITH); SQLite, which has none,
-    in three, in one transaction."""
+    PostgreSQL does all three in one statement (``write_sql``: a flush of thousands of articles
+    every few seconds, and 500 readers at once without Redis, must not wait on each other); the
+    ORM elsewhere (SQLite takes one writer at a time), in one transaction."""
     if not counts:
         return
+    now = timezone.now().astimezone(dt.UTC)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    day = hour.replace(hour=0)
+    if hand_written is None:
+        hand_written = connection.vendor == "postgresql"
+    if hand_written:
+        with connection.cursor() as cursor:
+            cursor.execute(*write_sql(counts, hour, day))
+        return
+    with transaction.atomic():
+        languages = dict(Article.objects.filter(pk__in=counts).values_list("pk", "language"))
+        for article_id, language in languages.items():
+            views = counts[article_id]
+            for model, bucket in (
+                (ArticleViews, {}),
+                (ArticleViewsByHour, {"hour": hour, "language": language}),
+                (ArticleViewsByDay, {"day": day, "language": language}),
+            ):
+                rows = model.objects.filter(article_id=article_id, **bucket)
+                if not rows.update(count=F("count") + views):
+                    model.objects.create(article_id=article_id, count=views, **bucket)
+
+
+def write_sql(counts: dict[int, int], hour: dt.datetime, day: dt.datetime) -> tuple[str, list]:
+    """``write`` for PostgreSQL: one data-modifying WITH, the totals, the hour's and the day's
+    buckets upserted together, atomic by itself. Values go as parameters."""
     rows = ", ".join(["(%s, %s)"] * len(counts))
     params = [value for pair in sorted(counts.items()) for value in pair]
-    now = timezone.now().astimezone(dt.UTC)
-    hour = connection.ops.adapt_datetimefield_value(now.replace(minute=0, second=0, microsecond=0))
-    day = connection.ops.adapt_datetimefield_value(now.replace(hour=0, minute=0, second=0, microsecond=0))
     viewed = (
         f"WITH v(id, views) AS (VALUES {rows}), "
         "seen AS (SELECT v.id, v.views, a.language FROM v JOIN articles_article a ON a.id = v.id)"
@@ -159,14 +185,5 @@ def write(counts: dict[int, int]) -> None:
         "SELECT id, %s, language, views FROM seen WHERE true "
         "ON CONFLICT (day, article_id) DO UPDATE SET count = articles_article_views_by_day.count + excluded.count"
     )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one statement: atomic by itself
-            cursor.execute(
-                f"{viewed}, totals AS ({totals} RETURNING 1), hours AS ({by_hour} RETURNING 1) {by_day}",
-                [*params, hour, day],
-            )
-        else:
-            with transaction.atomic(savepoint=False):
-                cursor.execute(f"{viewed} {totals}", params)
-                cursor.execute(f"{viewed} {by_hour}", [*params, hour])
-                cursor.execute(f"{viewed} {by_day}", [*params, day])
+    sql = f"{viewed}, totals AS ({totals} RETURNING 1), hours AS ({by_hour} RETURNING 1) {by_day}"
+    return sql, [*params, hour, day]

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 from readership.most_read import most_read
-from website.latest_by_section import latest_by_section
+from website.pages import latest_by_section
 
 TOP_BLOCK_SIZE = 4
 FEED_SIZE = 12

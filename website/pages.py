@@ -1,5 +1,6 @@
-"""The queries of readers' pages that load an article with what its page shows, each in one query:
-the article page (``article_page``) and a feed's items (``feed_articles``).
+"""The queries of readers' pages that need more than a filter: the article page (``article_page``)
+and a feed's items (``feed_articles``), each in one query, and the front page's newest articles of
+every section (``latest_by_section``).
 
 The article page's one query: the article with its section, source and lead photo (joined), its
 topics, authors, people, countries, notes and the photos its body shows (``with_relations``: a
@@ -8,7 +9,9 @@ Related articles are the newest published ones in its language that share a topi
 with it, among the ``RELATED_PER_SUBJECT`` newest-created of each of its topics and people: a
 busy topic's thousands of articles are never sorted for one page. PostgreSQL reads those from the
 (topic, article) and (person, article) indexes with a LATERAL join (``related_sql``); SQLite
-numbers each subject's rows (the same rows: tests/website/test_pages.py).
+numbers each subject's rows (the same rows: tests/website/test_pages.py). The sections' newest
+are read the same way: a LATERAL join on the (section, publish_at) index on PostgreSQL, a
+numbering on SQLite.
 """
 
 from dataclasses import dataclass, field
@@ -137,10 +140,36 @@ def _newest_of_subjects(link, article: str, subject: str, this) -> object:
     return numbered.filter(place__lte=RELATED_PER_SUBJECT).values(article)
 
 
+def latest_by_section(language: str, *, per_section: int, exclude=(), hand_written: bool | None = None):
+    """Ids of the ``per_section`` newest published articles in ``language`` of each section,
+    leaving out the ids in ``exclude`` (articles the page already shows), for ``pk__in``."""
+    if hand_written is None:
+        hand_written = connection.vendor == "postgresql"
+    exclude = [int(pk) for pk in exclude]
+    if hand_written:
+        now = timezone.now()
+        skip = f" AND a.id NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
+        sql = (
+            "SELECT b.id FROM articles_section s CROSS JOIN LATERAL (SELECT a.id FROM articles_article a"
+            f" WHERE a.section_id = s.id AND a.language = %s AND {published_sql('a')}{skip}"
+            " ORDER BY a.publish_at DESC, a.id DESC LIMIT %s) b"
+        )
+        return RawSQL(sql, [language, now, now, *exclude, per_section])
+    numbered = (
+        Article.objects.published()
+        .filter(language=language, section__isnull=False)
+        .exclude(pk__in=exclude)
+        .annotate(
+            place=Window(RowNumber(), partition_by=F("section"), order_by=[F("publish_at").desc(), F("pk").desc()])
+        )
+    )
+    return numbered.filter(place__lte=per_section).values("pk")
+
+
 # -- PostgreSQL ----------------------------------------------------------------------------------
-# Hand-written where the ORM cannot say it: a LATERAL join that reads each subject's newest rows
-# from its index. Numbering a busy topic's rows as SQLite does took tens of milliseconds per page
-# at a million articles (docs/performance.md); this reads about fifty index entries.
+# Hand-written where the ORM cannot say it: a LATERAL join that reads each subject's (topic's,
+# person's, section's) newest rows from its index. Numbering a busy subject's rows, as SQLite
+# does, grows with the archive (docs/performance.md); this reads a few index entries per subject.
 
 
 def published_sql(alias: str) -> str:

@@ -4,7 +4,9 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
+from articles.models import ArticleViews, ArticleViewsByDay, ArticleViewsByHour
 from readership import buffer as views_buffer
 from tests.conftest import wait_for
 from tests.factories import ArticleFactory, PublisherFactory
@@ -178,3 +180,31 @@ def test_the_admin_shows_the_views_once_flushed_and_staff_are_not_counted(client
     change = admin_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert '<div class="readonly">3</div>' in change
     assert beacon_url(admin_client.get(url)) is None  # staff's readings are not counted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the hand-written upsert is PostgreSQL's")
+def test_the_hand_written_upsert_counts_as_the_orm_does():
+    """The same views written twice, once by each path, into articles with and without earlier
+    views: every total, hour and day ends up counted twice over."""
+    PublisherFactory()
+    seen, new, kazakh = ArticleFactory(), ArticleFactory(), ArticleFactory(language="kk")
+    views_buffer.write({seen.pk: 5}, hand_written=False)
+    before = counts()
+    batch = {seen.pk: 3, new.pk: 1, kazakh.pk: 2, 999_999: 4}  # and an article deleted meanwhile
+    views_buffer.write(batch, hand_written=True)
+    by_hand = counts()
+    views_buffer.write(batch, hand_written=False)
+    by_orm = counts()
+    for table in by_orm:
+        added_by_hand = {key: value - before[table].get(key, 0) for key, value in by_hand[table].items()}
+        added_by_orm = {key: value - by_hand[table].get(key, 0) for key, value in by_orm[table].items()}
+        assert added_by_hand == added_by_orm, table
+    assert by_orm["totals"][(seen.pk,)] == 11 and by_orm["hours"][(kazakh.pk, "kk")] == 4
+
+
+def counts() -> dict:
+    return {
+        "totals": {(row.article_id,): row.count for row in ArticleViews.objects.all()},
+        "hours": {(row.article_id, row.language): row.count for row in ArticleViewsByHour.objects.all()},
+        "days": {(row.article_id, row.language): row.count for row in ArticleViewsByDay.objects.all()},
+    }

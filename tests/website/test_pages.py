@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from readership import buffer
-from tests.factories import AgencyFactory, ArticleFactory, PersonFactory, PhotoFactory, PublisherFactory
+from tests.factories import AgencyFactory, ArticleFactory, PersonFactory, PhotoFactory, PublisherFactory, SectionFactory
 from website import pages
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,27 @@ def test_a_feeds_items_come_with_their_topics_authors_and_notes_in_one_query(dja
         authors = {author.name for item in items for author in item.relation("authors")}
     assert names == [["Нефть", "Тема 2"], ["Нефть", "Тема 1"], ["Нефть", "Тема 0"]]
     assert authors == {"Айгуль Сейткали"} and all(item.relation("corrections") == [] for item in items)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the hand-written LATERAL join is PostgreSQL's")
+def test_the_hand_written_sections_newest_are_the_orms():
+    now = timezone.now()
+    sections = [SectionFactory() for _ in range(3)]
+    for n in range(40):
+        ArticleFactory(
+            section=sections[n % 3] if n % 10 else None,
+            language="kk" if n % 7 == 0 else "ru",
+            publish_at=now - dt.timedelta(hours=n % 13) + dt.timedelta(days=2 if n % 11 == 0 else 0),
+            status="draft" if n % 17 == 0 else "published",
+        )
+    shown = set(Article.objects.published().order_by("-publish_at").values_list("pk", flat=True)[:3])
+    for language in ("ru", "kk"):
+        by_hand, by_orm = (
+            set(
+                Article.objects.filter(
+                    pk__in=pages.latest_by_section(language, per_section=4, exclude=shown, hand_written=flag)
+                ).values_list("pk", flat=True)
+            )
+            for flag in (True, False)
+        )
+        assert by_hand == by_orm and by_hand
