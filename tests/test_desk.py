@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from readership import buffer as views_buffer
@@ -82,6 +83,16 @@ def test_a_journalist_sees_their_own_work_only():
     assert "Моя сегодняшняя" in desk_section(html, "Мои публикации за сегодня")
     assert "Чужой" not in html and "Чужая" not in html
     assert "Ждут проверки" not in html  # the editor's lists are not a journalist's
+
+
+@time_machine.travel(dt.datetime(2027, 1, 3, 19, 10, tzinfo=dt.UTC), tick=False)  # Monday 00:10 in Almaty
+def test_today_is_the_newsrooms_day_not_utcs():
+    PublisherFactory()
+    _, editor = member("redaktor", "Editor")
+    ArticleFactory(title="Вышла до полуночи", publish_at=timezone.now() - dt.timedelta(minutes=20))  # same UTC day
+    ArticleFactory(title="Вышла после полуночи", publish_at=timezone.now() - dt.timedelta(minutes=5))
+    published = desk_section(editor.get(reverse("admin:index")).content.decode(), "Опубликовано сегодня")
+    assert "Вышла после полуночи" in published and "Вышла до полуночи" not in published
 
 
 @pytest.mark.parametrize("rows", [0, 30])

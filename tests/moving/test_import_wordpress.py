@@ -93,8 +93,10 @@ def test_an_export_becomes_articles_with_a_report_for_every_item(uploads):
     assert not Article.objects.filter(title="В корзине").exists()
 
 
-def test_old_addresses_answer_301_to_the_new_ones(client, uploads):
+def test_old_addresses_answer_301_to_the_new_ones(client, uploads, time_machine):
     run(EXPORT, "--uploads", uploads)
+    scheduled = Article.objects.get(imported_from__source_id="4001")
+    time_machine.move_to(scheduled.publish_at - dt.timedelta(hours=1))  # its hour before, on any day
     rate = Article.objects.get(title="Нацбанк сохранил базовую ставку")
     for old in ("/2013/01/11/natsbank-sohranil-stavku/", "/2013/01/11/natsbank-sohranil-stavku", "/?p=1177"):
         response = client.get(old)
@@ -110,6 +112,8 @@ def test_old_addresses_answer_301_to_the_new_ones(client, uploads):
     assert not any("moving_legacyredirect" in query["sql"] for query in queries)  # pages: none
     # A scheduled or draft article's old address does not give its new one away before its time.
     assert client.get("/2031/01/01/zhospar/").status_code == 404
+    time_machine.move_to(scheduled.publish_at)
+    assert client.get("/2031/01/01/zhospar/")["Location"] == scheduled.get_absolute_url()
     assert client.get("/?p=3001").status_code == 200  # the draft's short link: just the front page
     assert client.get("/?utm_source=x").status_code == 200  # the front page, as before
 

@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import override
 
 from articles.models import Article
 from articles.services import article_publish, next_scheduled_change
@@ -248,6 +250,26 @@ def test_the_feed_writes_todays_times_alone_and_older_ones_with_their_date(clien
     html = client.get("/news/").content.decode()
     assert re.search(r'<time datetime="[^"]+">10:00</time> <a class="feed-title"[^>]*>Утренняя', html)
     assert re.search(r'<time datetime="[^"]+">29 ноября, 15:00</time> <a class="feed-title"[^>]*>Вчерашняя', html)
+
+
+def test_at_the_newsrooms_midnight_the_cached_feed_dates_last_years_news(client, publisher, time_machine):
+    # 23:59:40 on New Year's Eve in Almaty; 25 s later (within PAGE_CACHE_SECONDS) Almaty is in
+    # the new year, and UTC still on the 31st.
+    eve = dt.datetime(2026, 12, 31, 18, 59, 40, tzinfo=dt.UTC)
+    time_machine.move_to(eve, tick=False)
+    late = ArticleFactory(title="Поздняя", publish_at=eve - dt.timedelta(minutes=5))
+    local = timezone.localtime(late.publish_at)
+
+    def shown(expected):
+        feed_line = rf'<time datetime="[^"]+">{re.escape(expected)}</time> <a class="feed-title"[^>]*>Поздняя'
+        return re.search(feed_line, client.get("/news/").content.decode())
+
+    assert shown(date_format(local, "H:i"))  # today's: the time alone
+    time_machine.move_to(eve + dt.timedelta(seconds=25), tick=False)
+    assert timezone.now().date() == late.publish_at.date() and timezone.localdate().year == local.year + 1
+    with override("ru"):
+        last_year = date_format(local, "j E Y, H:i")
+    assert shown(last_year)  # the page cached before midnight was not kept
 
 
 @pytest.mark.parametrize("cursor", ["abc", "1-", "-5", "1000000-1", "1" * 40 + "-1", "0-0"])

@@ -312,9 +312,12 @@ def test_unknown_list_is_404(client, publisher, url):
     assert client.get(url).status_code == 404
 
 
-def test_every_page_footer_shows_the_publisher_imprint(client, publisher):
+def test_every_page_footer_shows_the_publisher_imprint(client, publisher, time_machine):
+    # 00:05 on 1 January in Almaty, 19:05 on 31 December in UTC: the newsroom's year is the new one.
+    time_machine.move_to(dt.datetime(2026, 12, 31, 19, 5, tzinfo=dt.UTC), tick=False)
     article = ArticleFactory()
     year = timezone.localdate().year
+    assert year == timezone.now().year + 1
     for url in ["/", article.get_absolute_url(), "/kk/", reverse("articles:search")]:
         html = client.get(url).content.decode()
         assert "Международное информационное агентство «DKNews»" in html
