@@ -615,6 +615,23 @@ def test_editors_see_channels_without_the_token_and_resolve_a_post_in_doubt(fake
     assert post.state == "sent" and len(fake.sent("sendMessage")) == 1
 
 
+def test_editors_see_each_send_in_background_jobs_with_its_post_and_what_came_of_it(fake, client, channel):
+    from django.contrib.auth.models import Group
+
+    fake.then("sendMessage", ("429", 7))
+    article = ArticleFactory()
+    deliver()
+    post = post_of(article, channel)
+    editor = UserFactory(username="editor")
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    listing = client.get(reverse("admin:jobs_backgroundjob_changelist")).content.decode()
+    assert listing.count("distribution.tasks.send_telegram_post") == 2  # the first try, and the retry it queued
+    assert listing.count(f'<td class="field-arguments">{post.pk}</td>') == 2
+    assert "Выполнено" in listing and "В очереди" in listing
+    assert "Too Many Requests: retry after 7; next attempt at" in listing  # what the first try came to
+
+
 def test_journalists_see_no_telegram_admin(client, channel):
     from django.contrib.auth.models import Group
 
