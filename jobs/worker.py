@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
+from django.db.models import Min
 from django.tasks.base import TaskContext, TaskResultStatus
 from django.tasks.signals import task_finished, task_started
 from django.utils import timezone
@@ -79,6 +80,7 @@ class Worker:
         self.unrecorded: list[Callable[[], None]] = []  # outcomes waiting for the database
         self.database_down = False
         self.last_stale_check = 0.0
+        self.periodic_due_at: dt.datetime | None = None  # no periodic job is due before then
         self._beat = threading.Event()
 
     # -- Life cycle ---------------------------------------------------------------------------
@@ -314,7 +316,14 @@ class Worker:
             PeriodicJob.objects.filter(name=name).exclude(interval_seconds=seconds).update(interval_seconds=seconds)
 
     def run_due_periodic_jobs(self) -> None:
-        for name, seconds in self.periodic_jobs().items():
+        """Run the jobs that are due. Between tasks this is asked every time, so it looks in the
+        database only once the soonest job it knows of is due (another worker running a job
+        only moves it later); a Telegram burst's tasks ran 24 ms slower each when it looked
+        every time (bench/telegram_delivery.py)."""
+        jobs = self.periodic_jobs()
+        if self.periodic_due_at is not None and timezone.now() < self.periodic_due_at:
+            return
+        for name, seconds in jobs.items():
             now = timezone.now()
             with transaction.atomic():
                 job = (
@@ -326,6 +335,7 @@ class Worker:
                     continue
                 PeriodicJob.objects.filter(name=name).update(next_run_at=now + dt.timedelta(seconds=seconds))
             self.run_periodic_job(name, now)
+        self.periodic_due_at = PeriodicJob.objects.filter(name__in=jobs).aggregate(due=Min("next_run_at"))["due"]
 
     def run_periodic_job(self, name: str, now: dt.datetime) -> None:
         started = time.monotonic()
