@@ -210,7 +210,8 @@ PAGE_CACHE_SCHEDULE = "articles.services.next_scheduled_change"
 VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", "5"))
 
 # Background work (jobs/worker.py, `manage.py worker`): Django's tasks framework with the queue in
-# the database (django-tasks-db), and the periodic jobs the worker runs (dotted path: seconds).
+# the database (django-tasks-db: a task commits with the rows it serves), and the periodic jobs
+# the worker runs (PERIODIC_JOBS below: dotted path: seconds).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Most-read lists (readership/most_read.py): ranked at most this often per language and period;
 # readers' views per hour are kept this many days.
@@ -224,9 +225,10 @@ API_SETTLE_SECONDS = int(os.environ.get("API_SETTLE_SECONDS", "10"))
 
 # Telegram channels (distribution/tasks.py): the Bot API's address (Telegram's own, a self-hosted
 # Bot API server, or a test's fake), how long one request may take, how often the worker looks
-# for articles to post (an article goes out at most this long after its publication second),
-# how many certain failures before a post is given up, and how old an article may be to be
-# posted (a worker that was down for a day does not flood the channel with yesterday's news).
+# for articles to post and queues their sending (an article goes out within about this long
+# after its publication second), how many certain failures before a post is given up, and how
+# old an article may be to be posted (a worker that was down for a day does not flood the
+# channel with yesterday's news).
 TELEGRAM_API_BASE = os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org")
 TELEGRAM_TIMEOUT_SECONDS = float(os.environ.get("TELEGRAM_TIMEOUT_SECONDS", "20"))
 TELEGRAM_POLL_SECONDS = int(os.environ.get("TELEGRAM_POLL_SECONDS", "5"))
@@ -241,13 +243,18 @@ PERIODIC_JOBS = {
     "readership.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
     # Views per hour older than 2 days and per day older than MOST_READ_KEEP_DAYS are deleted.
     "readership.tasks.prune_views_by_hour": 3600,
-    # Published articles to the agency's Telegram channels; edits and deletions after them.
+    # Published articles to the agency's Telegram channels, edits and deletions after them:
+    # planned here, sent by the queued tasks distribution.tasks.send_telegram_post/_follow_up.
     "distribution.tasks.deliver_telegram": TELEGRAM_POLL_SECONDS,
+    # Finished tasks older than TASK_KEEP_DAYS (failed: TASK_KEEP_FAILED_DAYS) are deleted.
+    "jobs.tasks.prune_task_results": 3600,
 }
 # Lists other apps add to the admin's desk (articles/desk.py): functions of the user.
 DESK_LISTS = ["readership.desk.most_read_now"]
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))  # doubles with each attempt
+TASK_KEEP_DAYS = int(os.environ.get("TASK_KEEP_DAYS", "7"))
+TASK_KEEP_FAILED_DAYS = int(os.environ.get("TASK_KEEP_FAILED_DAYS", "30"))
 # A worker not seen for this long is dead: the task it was running goes back to the queue.
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
 

@@ -1,4 +1,5 @@
-"""Telegram posts driven by the real ``manage.py worker`` process against the local fake Bot API:
+"""Telegram posts driven by the real ``manage.py worker`` process (its periodic job plans, the
+tasks it queues send) against the local fake Bot API:
 a scheduled article goes out once, at its second and not before; an update edits the message, a
 withdrawal deletes it; a worker killed while Telegram has not answered leaves the post
 "unknown", and no second worker sends it again. (How soon after its second a post goes out is

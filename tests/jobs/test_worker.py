@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import OperationalError, connection
 from django.tasks.base import TaskResultStatus
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -139,6 +140,29 @@ def test_a_failing_task_is_retried_with_backoff_then_kept_failed_and_an_editor_r
     assert "Снова в очереди: 1." in response.content.decode()
     assert worker.run_once()
     assert row().status == "SUCCESSFUL" and row().return_value == "finally"
+
+
+def test_between_tasks_the_worker_looks_at_the_periodic_jobs_only_when_one_is_due(
+    queue, settings, tmp_path, time_machine, db
+):
+    settings.PERIODIC_JOBS = {"jobs.tasks.prune_task_results": 3600}
+    time_machine.move_to(dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC), tick=False)
+    worker = Worker(worker_id="in-test")
+    worker.sync_periodic_jobs()
+    assert not worker.run_once()  # no task; the job was due: it ran
+    assert PeriodicJob.objects.get().last_run_at == dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+
+    for n in range(3):
+        write_mark.enqueue(str(tmp_path / "marks.txt"), f"task-{n}")
+    with CaptureQueriesContext(connection) as queries:
+        while worker.run_once():
+            pass
+    assert len(marks(tmp_path / "marks.txt")) == 3
+    assert not [query for query in queries if "jobs_periodicjob" in query["sql"]]  # an hour before it is due
+
+    time_machine.move_to(dt.datetime(2026, 11, 30, 13, 0, tzinfo=dt.UTC), tick=False)
+    worker.run_once()
+    assert PeriodicJob.objects.get().last_run_at == dt.datetime(2026, 11, 30, 13, 0, tzinfo=dt.UTC)
 
 
 def test_journalists_see_no_background_jobs_and_nobody_edits_them(client, db):
