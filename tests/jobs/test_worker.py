@@ -17,7 +17,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
-from jobs.models import BackgroundJob, WorkerHeartbeat
+from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from jobs.worker import Worker
 from readership import buffer as views_buffer
 from tests.conftest import wait_for
