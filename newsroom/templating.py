@@ -118,6 +118,9 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    # ``tojson`` (the JSON-LD script): the text as it is, not \u escapes; <, >, & and ' are
+    # still escaped by Jinja2, so nothing in the data can close the script.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
     env.globals.update(
         static=static,
         url=url,
