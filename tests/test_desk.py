@@ -61,7 +61,7 @@ def test_an_editor_sees_what_waits_what_is_coming_and_what_is_read():
     scheduled = desk_section(html, "Запланировано на ближайшие 24 часа")
     assert "Выйдет через час" in scheduled and "Выйдет послезавтра" not in scheduled
     published = desk_section(html, "Опубликовано сегодня")
-    assert "Вышла утром" in published and "1234 просмотра" in published and "Вышла вчера" not in published
+    assert "Вышла утром" in published and "1\xa0234 просмотра" in published and "Вышла вчера" not in published
     assert "Вышла утром" in desk_section(html, "Самое читаемое за сутки")
     assert "Все разделы админки" in html and reverse("admin:articles_article_changelist") in html  # the app list
 
