@@ -77,6 +77,7 @@ class ArticleListView(ListView):
     Subclasses narrow it (``narrow``) and name it (``heading``/``description``).
     """
 
+    template_engine = "jinja2"
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -246,6 +247,7 @@ class FrontPageView(TemplateView):
     sections' latest (``articles.frontpage``). ``/?page=N`` (the old paginated front page)
     moves to the news feed."""
 
+    template_engine = "jinja2"
     template_name = "articles/front.html"
 
     def get(self, request, *args, **kwargs):
@@ -290,6 +292,7 @@ class NewsFeedView(TemplateView):
     time. Keyset pagination (``?before=``): each page is an index walk of 31 rows, whatever its
     depth. «Ещё новости» is a link; static/js/news-feed.js turns it into «append here»."""
 
+    template_engine = "jinja2"
     template_name = "articles/news_feed.html"
     per_page = NEWS_FEED_PAGE
 
@@ -317,6 +320,7 @@ class PopularView(TemplateView):
     """The most read articles of the last 24 hours (``?period=7d``: 7 days). Any other period
     value shows the 24-hour list."""
 
+    template_engine = "jinja2"
     template_name = "articles/popular.html"
 
     def get_context_data(self, **kwargs):
@@ -341,7 +345,7 @@ def publisher_name() -> str:
 
 def gone(request) -> TemplateResponse:
     """410 Gone: the article existed and was withdrawn by the editors."""
-    return TemplateResponse(request, "410.html", status=410)
+    return TemplateResponse(request, "410.html", status=410, using="jinja2")
 
 
 def preview_response(response):
@@ -357,6 +361,7 @@ def is_staff(user) -> bool:
 
 
 class ArticleDetailView(DetailView):
+    template_engine = "jinja2"
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
