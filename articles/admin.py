@@ -15,7 +15,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
-from articles import views_buffer
 from articles.diff import revision_diffs
 from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
 from articles.models import Article, Correction, Country, Person, PreviewLink, Section, Tag
@@ -177,18 +176,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, adm
 
     @admin.display(ordering="views_counted", description=_("views"))
     def views(self, obj):
-        if not hasattr(obj, "views_pending"):  # the change form: one article
-            obj.views_pending = views_buffer.pending([obj.pk]).get(obj.pk, 0)
-        return grouped(obj.view_count + obj.views_pending)
-
-    def get_changelist_instance(self, request):
-        """The list's view counts: the database's plus what waits in Redis for the next flush,
-        one round trip for the page, so an editor sees the true figure at once."""
-        changelist = super().get_changelist_instance(request)
-        waiting = views_buffer.pending(article.pk for article in changelist.result_list)
-        for article in changelist.result_list:
-            article.views_pending = waiting.get(article.pk, 0)
-        return changelist
+        return grouped(obj.view_count)
 
     # -- The form --
 

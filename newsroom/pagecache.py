@@ -16,7 +16,7 @@ One ``get_many`` fetches the epoch, the schedule and the page. Requests with a s
 cookie (staff) never read or fill the cache, and their answers are ``private, no-store``.
 Answers to readers say ``public`` with a ``max-age`` that never reaches past the next scheduled
 change, so nginx (deploy/nginx.conf) or a CDN in front may keep them too: serving a page counts
-nothing (an article's readers are counted by its view beacon, ``articles.views.count_view``).
+nothing (an article's readers are counted by its view beacon, ``readership.views.count_view``).
 """
 
 import contextvars

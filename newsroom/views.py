@@ -1,5 +1,5 @@
-"""The project's own views: robots.txt, the health checks, the benchmark floor, and the 400, 404
-and 500 pages (the 503 notice while the database is away)."""
+"""The project's own views: robots.txt, the health checks, and the 400, 404 and 500 pages (the
+503 notice while the database is away)."""
 
 import sys
 
@@ -56,19 +56,6 @@ def readyz(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-FLOOR_PAGE = (
-    "<!DOCTYPE html><html lang=ru><head><meta charset=utf-8><title>floor</title></head><body>"
-    + "x" * 2900
-    + "</body></html>"
-).encode()
-
-
-def bench_floor(request):
-    """A constant 3 KB page through the full middleware stack: the benchmark's floor.
-    Routed only when NEWSROOM_BENCH_FLOOR=1 (bench/run.sh sets it)."""
-    return HttpResponse(FLOOR_PAGE)
 
 
 def bad_request(request, exception=None):

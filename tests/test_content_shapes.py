@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 
 from agencies.models import Agency
 from articles.models import Article, Correction, Person, Section, Tag
-from articles.services import article_view_record
 from distribution import telegram
 from distribution.models import ApiKey
 from newsroom.text import plain
+from readership.services import view_record
 from tests.distribution.fake_telegram import parse_entities
 from tests.factories import PhotoFactory, country
 
@@ -197,7 +197,7 @@ def build(shape: Shape) -> Article:
     article.countries.set([country(code) for code in shape.countries])
     if shape.note:
         Correction.objects.create(article=article, text=shape.note, created_at=now - dt.timedelta(minutes=1))
-    article_view_record(article.pk, "0123456789abcdef")  # a reader: the most-read lists show it
+    view_record(article_id=article.pk, token="0123456789abcdef")  # a reader: the most-read lists show it
     assert publisher.pk
     return Article.objects.get(pk=article.pk)
 

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from articles import views_buffer
 from articles.models import Article
+from readership import buffer as views_buffer
 from tests.factories import ArticleFactory, PublisherFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

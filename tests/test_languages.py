@@ -20,9 +20,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import override
 
 from agencies.models import Agency, PromoBlock
-from articles import urls as articles_urls
 from articles.models import Article, Country, Person, Section, Tag
-from tests.articles.test_public_pages import ARTICLE_QUERIES, FRONT_QUERIES, SUBJECT_LIST_QUERIES
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -32,6 +30,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.migrating import latest, migrate
+from tests.website.test_public_pages import ARTICLE_QUERIES, FRONT_QUERIES, SUBJECT_LIST_QUERIES
+from website import urls as articles_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def demo():
     return Article.objects.get(slug="kazakhstan-and-azerbaijan-agree-to-expand-cultural-exchange")
 
 
-# The readers' HTML pages (articles/urls.py): the feeds are XML, the preview is for one person.
+# The readers' HTML pages (website/urls.py): the feeds are XML, the preview is for one person.
 HTML_PAGES = {pattern.name for pattern in articles_urls.urlpatterns if "feed" not in pattern.name} - {"preview"}
 
 

@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.test import RequestFactory
 
-from articles import search, seo
-from articles.templating import feed_time_pattern
 from photos.models import Photo
 from photos.pictures import picture_attrs
+from website import search, seo
+from website.templating import feed_time_pattern
 
 
 def test_a_picture_of_no_photo_or_of_a_photo_without_an_image_has_no_address():
