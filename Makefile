@@ -86,14 +86,35 @@ restore: setup
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/newsroom-<time>.tar.gz" >&2; exit 1; }
 	$(BIN)/python manage.py restore "$(BACKUP)"
 
-# Rebuild the translation catalogues after changing UI strings (needs GNU gettext); the
-# compiled .mo files are committed, so a fresh machine does not need gettext.
 # The performance benchmark on PostgreSQL (needs wrk); ARGS="--articles 1000000" for the scale run.
 bench: setup
 	bench/run.sh $(ARGS)
 
+# Rebuild the translation catalogues after changing UI strings (needs GNU gettext; the compiled
+# .mo files are committed, so a fresh machine does not need it). One catalogue per language,
+# locale/<lang>/LC_MESSAGES/django.po, from both template engines: Django's makemessages reads
+# the Python files and the Django templates (with every language excluded it only writes its
+# template, locale/django.pot), Babel's Jinja2 extractor the readers' templates (babel.cfg).
+# msguniq joins the two (a message both use is one entry); msgmerge brings each catalogue up
+# to date, keeping every translation (a changed message comes back fuzzy, beside its previous
+# text), and msgattrib drops what no code uses any more.
+CATALOGUES := $(patsubst locale/%/LC_MESSAGES,%,$(wildcard locale/*/LC_MESSAGES))
+MESSAGES_TMP := var/messages
+
 messages: setup
-	$(BIN)/python manage.py makemessages --locale ru --locale kk --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --no-obsolete
+	rm -rf $(MESSAGES_TMP) && mkdir -p $(MESSAGES_TMP)
+	$(BIN)/pybabel --quiet extract --mapping-file babel.cfg --add-comments Translators --omit-header \
+	  --output-file $(MESSAGES_TMP)/jinja2.pot templates/jinja2
+	$(BIN)/python manage.py makemessages --keep-pot $(foreach lang,$(CATALOGUES),--exclude $(lang)) \
+	  --ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --ignore 'templates/jinja2/*'
+	mv locale/django.pot $(MESSAGES_TMP)/django.pot
+	cat $(MESSAGES_TMP)/django.pot $(MESSAGES_TMP)/jinja2.pot | msguniq --output-file $(MESSAGES_TMP)/all.pot
+	for lang in $(CATALOGUES); do \
+	  po=locale/$$lang/LC_MESSAGES/django.po; \
+	  msgmerge --quiet --previous --backup=none --update $$po $(MESSAGES_TMP)/all.pot && \
+	  msgattrib --no-obsolete --output-file $$po $$po || exit 1; \
+	done
+	rm -rf $(MESSAGES_TMP)
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

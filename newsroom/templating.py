@@ -15,7 +15,7 @@ from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, get_language_info, gettext, ngettext
+from django.utils.translation import get_language, get_language_info, gettext, ngettext, npgettext, pgettext
 from jinja2 import ChainableUndefined, Environment, pass_context
 
 from newsroom.addresses import reverse_in
@@ -112,12 +112,22 @@ def canonical_url(context):
 
 
 def environment(**options) -> Environment:
-    """A Jinja2 environment with Django's translations (``_``, ``gettext``, ``ngettext``, in the
-    request's language) and this module's functions and filters. A missing variable or
-    attribute is empty, as in Django's templates, in production and in DEBUG alike."""
+    """A Jinja2 environment with Django's translations and this module's functions and filters.
+    A missing variable or attribute is empty, as in Django's templates, in production and in
+    DEBUG alike.
+
+    Translations are in the request's language: ``_("...")``, ``gettext``, ``ngettext``,
+    ``pgettext``, ``npgettext`` and ``{% trans %}`` blocks (``{% pluralize %}`` for plural
+    forms), new style: ``_("Opens on %(host)s", host=host)`` escapes ``host``, and a literal
+    ``%`` in a message is written ``%%``. A ``{% trans %}`` block's whitespace is trimmed, as
+    Babel's extractor reads it (babel.cfg)."""
     options["undefined"] = ChainableUndefined
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
+    env.policies["ext.i18n.trimmed"] = True
+    # ``tojson`` (the JSON-LD script): the text as it is, not \u escapes; <, >, & and ' are
+    # still escaped by Jinja2, so nothing in the data can close the script.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
     env.globals.update(
         static=static,
         url=url,

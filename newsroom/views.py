@@ -5,7 +5,8 @@ import sys
 
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
@@ -69,11 +70,11 @@ def bad_request(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    """Django's 404 page (templates/jinja2/404.html, which shows the publisher's footer), or the
-    503 notice when the database is away: Django calls this handler outside the views, where
-    the request log's middleware cannot turn the error into the notice."""
+    """The 404 page, a reader's page in Jinja2 (templates/jinja2/404.html, which shows the
+    publisher's footer), or the 503 notice when the database is away: Django calls this handler
+    outside the views, where the request log's middleware cannot turn the error into the notice."""
     try:
-        return defaults.page_not_found(request, exception)
+        return HttpResponseNotFound(render_to_string("404.html", request=request, using="jinja2"))
     except DATABASE_ERRORS as error:
         return database_unavailable(request, error)
 

@@ -1,10 +1,13 @@
-"""Counts as readers and editors read them (newsroom/numbers.py): one format for the article
-page, teasers, most read, the desk and the admin's list, in each language."""
+"""Counts as readers and editors read them: one number format (newsroom/numbers.py) for the
+article page, teasers, most read, the desk and the admin's list, and one message for «N views»
+(templates/jinja2/includes/numbers.html, the desk's templates/admin/index.html), in each
+language."""
 
 import pytest
+from django.template import engines
 from django.utils.translation import override
 
-from newsroom.numbers import grouped, views
+from newsroom.numbers import grouped
 
 NBSP = "\u00a0"
 
@@ -32,6 +35,7 @@ NBSP = "\u00a0"
     ],
 )
 def test_a_view_count_reads_right_in_each_language(language, count, expected):
+    views = engines["jinja2"].env.get_template("includes/numbers.html").module.views
     with override(language):
         assert views(count) == expected
 

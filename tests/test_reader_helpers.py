@@ -19,7 +19,7 @@ def test_a_picture_of_no_photo_or_of_a_photo_without_an_image_has_no_address():
 
 
 def test_no_publisher_means_no_organization_json_ld():
-    assert seo.organization_ld(None, RequestFactory().get("/")) == ""
+    assert seo.organization_ld(None, RequestFactory().get("/")) is None
 
 
 @pytest.mark.django_db

@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 from django.template import engines
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 _FIGURE = re.compile(r'<figure data-photo-id="(\d+)">(.*?)</figure>', re.DOTALL)
 _FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.DOTALL)
@@ -44,7 +43,7 @@ class Embed:
     kind: str  # youtube, telegram, x
     url: str  # the address the journalist pasted (the card links to it)
     src: str  # what the frame loads once the reader asks
-    label: str  # what the card says: «Видео на YouTube», «Пост в Telegram: @channel»
+    account: str = ""  # the Telegram channel or the X account (the card names it)
 
 
 def embed_for(url: str) -> Embed | None:
@@ -62,12 +61,7 @@ def embed_for(url: str) -> Embed | None:
             path = path[1:]
         if len(path) == 2 and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", path[0]) and path[1].isdigit():
             channel, post = path
-            return Embed(
-                "telegram",
-                url,
-                f"https://t.me/{channel}/{post}?embed=1",
-                _("Post in Telegram: @%(channel)s") % {"channel": channel},
-            )
+            return Embed("telegram", url, f"https://t.me/{channel}/{post}?embed=1", channel)
         return None
     video = None
     if host == "youtu.be" and len(path) == 1:
@@ -79,15 +73,10 @@ def embed_for(url: str) -> Embed | None:
             video = path[1]
     if video is not None:
         if re.fullmatch(r"[A-Za-z0-9_-]{11}", video):
-            return Embed("youtube", url, f"https://www.youtube-nocookie.com/embed/{video}", _("Video on YouTube"))
+            return Embed("youtube", url, f"https://www.youtube-nocookie.com/embed/{video}")
         return None
     if host in {"twitter.com", "x.com"} and len(path) == 3 and path[1] == "status" and path[2].isdigit():
-        return Embed(
-            "x",
-            url,
-            f"https://platform.twitter.com/embed/Tweet.html?id={path[2]}&dnt=true",
-            _("Post on X by @%(user)s") % {"user": path[0]},
-        )
+        return Embed("x", url, f"https://platform.twitter.com/embed/Tweet.html?id={path[2]}&dnt=true", path[0])
     return None
 
 

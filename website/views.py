@@ -74,6 +74,7 @@ class ArticleListView(ListView):
     Subclasses narrow it (``narrow``) and name it (``heading``/``description``).
     """
 
+    template_engine = "jinja2"
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -243,6 +244,7 @@ class FrontPageView(TemplateView):
     sections' latest (``website.frontpage``). ``/?page=N`` (the old paginated front page)
     moves to the news feed."""
 
+    template_engine = "jinja2"
     template_name = "articles/front.html"
 
     def get(self, request, *args, **kwargs):
@@ -287,6 +289,7 @@ class NewsFeedView(TemplateView):
     time. Keyset pagination (``?before=``): each page is an index walk of 31 rows, whatever its
     depth. «Ещё новости» is a link; static/js/news-feed.js turns it into «append here»."""
 
+    template_engine = "jinja2"
     template_name = "articles/news_feed.html"
     per_page = NEWS_FEED_PAGE
 
@@ -314,6 +317,7 @@ class PopularView(TemplateView):
     """The most read articles of the last 24 hours (``?period=7d``: 7 days). Any other period
     value shows the 24-hour list."""
 
+    template_engine = "jinja2"
     template_name = "articles/popular.html"
 
     def get_context_data(self, **kwargs):
@@ -338,7 +342,7 @@ def publisher_name() -> str:
 
 def gone(request) -> TemplateResponse:
     """410 Gone: the article existed and was withdrawn by the editors."""
-    return TemplateResponse(request, "410.html", status=410)
+    return TemplateResponse(request, "410.html", status=410, using="jinja2")
 
 
 def preview_response(response):
@@ -357,6 +361,7 @@ class ArticleDetailView(TemplateView):
     """An article's page (``pages.article_page``: one query); an unpublished one only for staff
     who may open it in the admin (a preview), and 410 Gone once it is withdrawn."""
 
+    template_engine = "jinja2"
     template_name = "articles/article_detail.html"
 
     def get(self, request, *args, **kwargs):

@@ -1,5 +1,5 @@
 """``{% load site %}`` for the admin's and the sitemap's Django templates: the ``iso`` filter
-and ``views`` («1 234 просмотра»); the public pages' Jinja2 templates have both from
+and ``grouped`` («1 234», «1,234»); the public pages' Jinja2 templates have both from
 ``newsroom.templating`` and ``newsroom.numbers``."""
 
 from django import template
@@ -9,4 +9,4 @@ from newsroom.templating import iso
 
 register = template.Library()
 register.filter("iso", iso)
-register.filter("views", numbers.views)
+register.filter("grouped", numbers.grouped)

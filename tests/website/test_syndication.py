@@ -2,6 +2,8 @@
 feeds with feedparser, structured data with extruct, sitemaps as XML."""
 
 import datetime as dt
+import json
+import re
 import xml.etree.ElementTree as ET
 
 import extruct
@@ -332,12 +334,19 @@ def test_article_page_has_canonical_open_graph_and_news_article_json_ld(client, 
 
 
 def test_json_ld_cannot_be_broken_out_of(client, publisher):
-    title = 'Опасный </script><script>alert("x")</script> заголовок'
-    article = ArticleFactory(title=title, lead="</script><img src=x onerror=alert(1)>")
+    title = 'Опасный </script><script>alert("x")</script> <!-- <script> заголовок'
+    lead = "</script><img src=x onerror=alert(1)> & «цитата» 'в кавычках'"
+    article = ArticleFactory(title=title, lead=lead)
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<script>alert("x")</script>' not in html and "<img src=x" not in html
-    ld = metadata(client, article.get_absolute_url())["json-ld"][0]
-    assert ld["headline"] == title
+    # The script's text holds no "<" at all, so nothing in it can close the tag or open a
+    # comment ("<!--" inside a script changes where the HTML parser ends it).
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
+    assert "<" not in script and ">" not in script and "&" not in script and "'" not in script
+    assert "«цитата»" in script  # the text as it is: only those four are escaped
+    ld = json.loads(script)
+    assert ld["headline"] == title and ld["description"] == lead
+    assert metadata(client, article.get_absolute_url())["json-ld"][0]["headline"] == title
 
 
 def test_front_page_has_the_organisation_json_ld_and_canonical_without_tracking(client, publisher):
