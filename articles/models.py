@@ -467,10 +467,12 @@ class Article(UniqueSlugMixin, models.Model):
             ),
             # The partner API: every new or changed version in order (distribution.api).
             models.Index(fields=["version_at", "id"], name="articles_article_version_at"),
-            # The admin's list: newest first, and sorted or filtered by publication time
-            # (migration 0022; the trigram indexes of its search are PostgreSQL's own, there).
+            # The admin's list: newest first, and sorted or filtered by publication time; a
+            # language and a section, counted and paged from the index alone (migration 0022;
+            # the trigram indexes of its search are PostgreSQL's own, there).
             models.Index(fields=["-created_at", "-id"], name="articles_article_created"),
             models.Index(fields=["-publish_at", "-id"], name="articles_article_publish"),
+            models.Index(fields=["language", "section", "-created_at", "-id"], name="articles_article_lang_section"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,6 +5,9 @@ a million articles").
   of the whole archive.
 - ``(publish_at, id)``, newest first: the publication-date filter (a year, a month, the last
   days) and the list sorted by publication time.
+- ``(language, section, created_at, id)``: a language and a section together (the Kazakh
+  articles of Economy) counted and paged from the index alone; a bitmap of both single-column
+  indexes read 22,000 pages of the table to count them (350 ms).
 - PostgreSQL only: trigram indexes (pg_trgm, created by ``photos`` 0002) for the admin's search:
   the headline (part of a word: ``title %> 'модерниз'``), the slug (part of an address), and the
   upper-case names of topics and people (Django's ``icontains`` and ``istartswith``, the lists'
@@ -21,6 +24,7 @@ from django.db.models.functions import Upper
 LIST_INDEXES = [
     models.Index(fields=["-created_at", "-id"], name="articles_article_created"),
     models.Index(fields=["-publish_at", "-id"], name="articles_article_publish"),
+    models.Index(fields=["language", "section", "-created_at", "-id"], name="articles_article_lang_section"),
 ]
 TRIGRAM_INDEXES = [
     ("Article", GinIndex(OpClass("title", name="gin_trgm_ops"), name="articles_article_title_trgm")),
