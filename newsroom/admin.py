@@ -166,7 +166,11 @@ class IndexedSearchMixin:
     ``words_condition`` builds it: on PostgreSQL each field has a trigram index on its upper-case
     text (``gin_trgm_ops``, migrations), which answers both the prefix and the contains lookups,
     so no search reads the whole table. Unless a column was clicked, the rows whose first search
-    field starts with the term come first (``starting_first``)."""
+    field starts with the term come first (``starting_first``): for names; a list whose matches
+    are spread evenly over its order (photos, newest first) sets ``search_starting_first`` off.
+    """
+
+    search_starting_first = True
 
     def get_search_results(self, request, queryset, search_term):
         term = " ".join(search_term.split())
@@ -174,7 +178,7 @@ class IndexedSearchMixin:
             return queryset, False
         fields = self.get_search_fields(request)
         found = queryset.filter(words_condition(fields, term))
-        if ORDER_VAR not in request.GET:
+        if self.search_starting_first and ORDER_VAR not in request.GET:
             ordering = queryset.query.order_by or self.get_ordering(request) or self.model._meta.ordering
             found = starting_first(found, fields[0], term, ordering)
         return found, False

@@ -95,6 +95,7 @@ class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, IndexedSearchMixin, L
     list_select_related = ["uploaded_by"]
     list_filter = [MonthFilter, "uploaded_by"]
     search_fields = ["caption", "credit", "alt_text"]
+    search_starting_first = False  # newest first: matches are spread over the years
     list_per_page = 48
     readonly_fields = ["preview", "size", "used_in", "uploaded_by", "created_at"]
     fieldsets = [

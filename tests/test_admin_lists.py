@@ -4,6 +4,7 @@ exact count past the cap ("more than"), pages that stop there, filters that narr
 budgets that do not grow with the rows. Roles never widen."""
 
 import datetime as dt
+import importlib
 
 import pytest
 import time_machine
@@ -18,6 +19,7 @@ from articles.models import Article, Person, Tag
 from newsroom import admin as newsroom_admin
 from photos.models import Photo
 from tests.factories import ArticleFactory, PersonFactory, PhotoFactory, UserFactory
+from tests.migrating import latest, migrate
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +305,35 @@ def test_people_topics_and_photos_lists_cap_their_count_too(editor, monkeypatch)
     html = editor.get(reverse("admin:articles_person_changelist")).content.decode()
     assert "Больше 2 в этом списке." in html
     assert Person.objects.count() == 4
+
+
+def index_names(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, table))
+
+
+LIST_INDEXES = {
+    "articles_article_created",
+    "articles_article_publish",
+    "articles_article_lang_section",
+    "articles_article_status_author",
+}
+TRIGRAM_INDEXES = {"articles_article_title_trgm", "articles_person_name_trgm", "articles_tag_name_trgm"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_migrations_run_backwards_forwards_and_again_after_an_interruption():
+    """The list's indexes on both databases (the trigram ones on PostgreSQL only), removed going
+    back; an index already there (a run stopped half-way) is kept, not built twice."""
+    migration = importlib.import_module("articles.migrations.0022_admin_list_indexes")
+    before = migrate([("articles", "0021_version_at"), ("photos", "0001_initial")])
+    assert not index_names("articles_article") & (LIST_INDEXES | TRIGRAM_INDEXES)
+    with connection.schema_editor() as editor:  # as if a first run had stopped after one index
+        editor.add_index(before.get_model("articles", "Article"), migration.LIST_INDEXES[0])
+    migrate(latest())
+    found = index_names("articles_article") | index_names("articles_person") | index_names("articles_tag")
+    assert LIST_INDEXES <= found
+    if connection.vendor == "postgresql":
+        assert TRIGRAM_INDEXES <= found and "photos_photo_caption_trgm" in index_names("photos_photo")
+    else:
+        assert not found & TRIGRAM_INDEXES

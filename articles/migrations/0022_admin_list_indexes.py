@@ -8,6 +8,9 @@ a million articles").
 - ``(language, section, created_at, id)``: a language and a section together (the Kazakh
   articles of Economy) counted and paged from the index alone; a bitmap of both single-column
   indexes read 22,000 pages of the table to count them (350 ms).
+- ``(status, created_by)``: a status and its author (a journalist's drafts, the desk), counted
+  from the index alone; the status index alone read every draft's row to find the author's
+  (27 ms in memory, a second from disk).
 - PostgreSQL only: trigram indexes (pg_trgm, created by ``photos`` 0002) for the admin's search:
   the headline (part of a word: ``title %> 'модерниз'``), the slug (part of an address), and the
   upper-case names of topics and people (Django's ``icontains`` and ``istartswith``, the lists'
@@ -25,6 +28,7 @@ LIST_INDEXES = [
     models.Index(fields=["-created_at", "-id"], name="articles_article_created"),
     models.Index(fields=["-publish_at", "-id"], name="articles_article_publish"),
     models.Index(fields=["language", "section", "-created_at", "-id"], name="articles_article_lang_section"),
+    models.Index(fields=["status", "created_by"], name="articles_article_status_author"),
 ]
 TRIGRAM_INDEXES = [
     ("Article", GinIndex(OpClass("title", name="gin_trgm_ops"), name="articles_article_title_trgm")),
@@ -47,9 +51,16 @@ def indexes(apps, schema_editor):
     return [(apps.get_model("articles", model), index, options) for model, index in found]
 
 
+def existing(schema_editor, model) -> set[str]:
+    with schema_editor.connection.cursor() as cursor:
+        return set(schema_editor.connection.introspection.get_constraints(cursor, model._meta.db_table))
+
+
 def add(apps, schema_editor):
+    """Each index once: a run stopped half-way (the migration is not atomic) is run again."""
     for model, index, options in indexes(apps, schema_editor):
-        schema_editor.add_index(model, index, **options)
+        if index.name not in existing(schema_editor, model):
+            schema_editor.add_index(model, index, **options)
 
 
 def remove(apps, schema_editor):

@@ -21,9 +21,15 @@ def trigram_index(field: str) -> GinIndex:
 
 
 def add(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for field in FIELDS:
-            schema_editor.add_index(apps.get_model("photos", "Photo"), trigram_index(field), concurrently=True)
+    """Each index once: a run stopped half-way (the migration is not atomic) is run again."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    photo = apps.get_model("photos", "Photo")
+    with schema_editor.connection.cursor() as cursor:
+        existing = schema_editor.connection.introspection.get_constraints(cursor, photo._meta.db_table)
+    for field in FIELDS:
+        if trigram_index(field).name not in existing:
+            schema_editor.add_index(photo, trigram_index(field), concurrently=True)
 
 
 def remove(apps, schema_editor):
