@@ -263,6 +263,14 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
 
     # -- The list at a million articles: an indexed search, a capped count (LargeListMixin) --
 
+    def get_ordering(self, request):
+        """Newest first; within a publication date, by publication time: the range and the order
+        are then one index (``articles_article_publish``). Ordered by creation, PostgreSQL walked
+        the creation index from today back to the chosen month (0.7 s for March three years ago)."""
+        if request.GET.get(PublicationDateFilter.parameter_name):
+            return ["-publish_at"]
+        return super().get_ordering(request)
+
     def get_search_results(self, request, queryset, search_term):
         """``articles.search.staff_search`` within the user's articles and the list's filters:
         best first, then newest, unless a column was clicked."""

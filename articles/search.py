@@ -187,10 +187,10 @@ def staff_search(articles, query: str):
         matches |= Q(title__trigram_word_similar=query)
     if SLUG_LIKE.fullmatch(query.lower()) and len(query) >= PARTIAL_MIN_LENGTH:
         matches |= Q(slug__contains=query.lower())
-    newest = (
+    newest = (  # the first matches in the list's own order (newest first)
         articles.alias(search_vector=SearchVectorColumn())
         .filter(matches)
-        .order_by("-created_at", "-pk")
+        .order_by(*(articles.query.order_by or ["-created_at", "-pk"]))
         .values_list("pk", flat=True)
     )
     found = Q(pk__in=list(newest[: STAFF_SEARCH_CANDIDATES + 1]))

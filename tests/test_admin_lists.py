@@ -177,6 +177,15 @@ def test_the_publication_date_filter_offers_years_then_months_and_narrows(editor
     assert titles(editor.get(CHANGELIST, {"published": "7d"})) == ["Сегодня"]
 
 
+def test_a_publication_date_lists_by_publication_time(editor):
+    """Within a year or a month the list follows publication time (its own index), whatever
+    the order the articles were written in."""
+    ArticleFactory(title="Вышла позже", publish_at=dt.datetime(2024, 5, 2, tzinfo=dt.UTC))
+    ArticleFactory(title="Вышла раньше", publish_at=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    assert titles(editor.get(CHANGELIST)) == ["Вышла раньше", "Вышла позже"]  # newest written first
+    assert titles(editor.get(CHANGELIST, {"published": "2024"})) == ["Вышла позже", "Вышла раньше"]
+
+
 def test_the_newsroom_day_starts_at_midnight_in_almaty(editor):
     """2025-01-01 00:30 in Almaty is still 2024 in UTC: it belongs to 2025."""
     ArticleFactory(title="Новогодняя", publish_at=dt.datetime(2024, 12, 31, 19, 30, tzinfo=dt.UTC))
