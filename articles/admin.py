@@ -39,6 +39,7 @@ from articles.services import (
     user_can_publish,
     user_can_share,
 )
+from newsroom import admin as newsroom_admin
 from newsroom.admin import (
     AdminNames,
     AdminNamesMixin,
@@ -626,7 +627,10 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
         if term:  # by any of its names; the value is always the Russian name, the topic's key
             tags = starting_first(tags.filter(words_condition(TagAdmin.search_fields, term)), "name", term, ["name"])
         start = (page - 1) * TAG_SUGGESTIONS_PER_PAGE
-        rows = list(tags.values_list("name", "name_kk", "name_en")[start : start + TAG_SUGGESTIONS_PER_PAGE + 1])
+        if start + TAG_SUGGESTIONS_PER_PAGE > newsroom_admin.LIST_CAP:  # scrolled past the cap: type more
+            start, rows = 0, []
+        else:
+            rows = list(tags.values_list("name", "name_kk", "name_en")[start : start + TAG_SUGGESTIONS_PER_PAGE + 1])
         return JsonResponse(
             {
                 "results": [

@@ -3,7 +3,8 @@
 Editors: the review queue (oldest first, with how long each has waited), what is scheduled in
 the next 24 hours, what was published today with its views, and the most read now.
 Journalists: their drafts, what they sent for review, and what of theirs was published today.
-Each list is one query (the most read: one per language), whatever its length.
+Each list is one query (the most read: one per language, kept for ``MOST_READ_CACHE_SECONDS``
+as readers' lists are), whatever its length and the archive's size.
 """
 
 import datetime as dt
@@ -17,6 +18,7 @@ from articles import views_buffer
 from articles.models import Article
 from articles.most_read import most_read
 from articles.services import user_can_publish
+from newsroom.pagecache import page_data
 
 DESK_ROWS = 15  # each list shows at most this many; the admin's full lists are a click away
 
@@ -72,10 +74,7 @@ def _editor_desk() -> list[DeskList]:
             .order_by("-publish_at", "-pk")[:DESK_ROWS]
         )
     )
-    read = sorted(
-        (article for language, _name in settings.LANGUAGES for article in most_read(language)[:5]),
-        key=lambda article: -article.recent_views,
-    )[:5]
+    read = page_data("desk:most-read", _most_read_in_all_languages, seconds=settings.MOST_READ_CACHE_SECONDS)
     return [
         DeskList("review", _("Waiting for review"), review, _("Nobody is waiting for review."), "?state=review"),
         DeskList(
@@ -84,6 +83,16 @@ def _editor_desk() -> list[DeskList]:
         DeskList("published", _("Published today"), published, _("Nothing has been published today yet.")),
         DeskList("most-read", _("Most read in the last 24 hours"), read, _("Nobody has read anything yet today.")),
     ]
+
+
+def _most_read_in_all_languages() -> list[Article]:
+    """The five most read of the last 24 hours, whatever their language. Ranked again at most
+    every ``MOST_READ_CACHE_SECONDS`` and after every edit (``page_data``): ranking three
+    languages' hours took most of the desk's time at a million articles (about 45 ms)."""
+    return sorted(
+        (article for language, _name in settings.LANGUAGES for article in most_read(language)[:5]),
+        key=lambda article: -article.recent_views,
+    )[:5]
 
 
 def _journalist_desk(user) -> list[DeskList]:

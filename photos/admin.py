@@ -13,6 +13,7 @@ from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import admin as newsroom_admin
 from newsroom.admin import (
     AdminNames,
     AdminNamesMixin,
@@ -173,7 +174,8 @@ class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, IndexedSearchMixin, L
         page = request.GET.get("page", "1")
         page = max(1, int(page)) if page.isdigit() else 1
         start = (page - 1) * CHOICES_PER_PAGE
-        rows = list(photos[start : start + CHOICES_PER_PAGE + 1])
+        # Scrolled past the cap (or a page typed by hand): nothing more; a search finds the rest.
+        rows = list(photos[start : start + CHOICES_PER_PAGE + 1]) if start < newsroom_admin.LIST_CAP else []
         return JsonResponse(
             {
                 "results": [photo_json(photo) for photo in rows[:CHOICES_PER_PAGE]],

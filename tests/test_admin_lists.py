@@ -346,3 +346,22 @@ def test_the_index_migrations_run_backwards_forwards_and_again_after_an_interrup
         assert TRIGRAM_INDEXES <= found and "photos_photo_caption_trgm" in index_names("photos_photo")
     else:
         assert not found & TRIGRAM_INDEXES
+
+
+@pytest.mark.parametrize("page", ["1000", "99999999999999999999", "-3", "x"])
+def test_the_pickers_answer_any_page_without_reading_past_the_cap(editor, page):
+    ArticleFactory(tags=["Экономика"])
+    PhotoFactory()
+    for url in (reverse("admin:articles_article_tag_names"), reverse("admin:photos_photo_choices")):
+        response = editor.get(url, {"page": page})
+        assert response.status_code == 200
+        answer = response.json()
+        assert answer["pagination"]["more"] is False
+        assert len(answer["results"]) == (1 if page in {"-3", "x"} else 0)  # a bad page is the first
+
+
+def test_the_photo_list_shows_thumbnails_without_writing_a_file(editor, settings):
+    PhotoFactory.create_batch(3, renditions=True)
+    before = sorted(settings.MEDIA_ROOT.rglob("*"))
+    assert editor.get(reverse("admin:photos_photo_changelist")).status_code == 200
+    assert sorted(settings.MEDIA_ROOT.rglob("*")) == before

@@ -8,11 +8,14 @@ import re
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import views_buffer
 from articles.models import Article
+from newsroom.pagecache import pages_changed
 from tests.factories import ArticleFactory, PublisherFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +100,20 @@ def test_the_desk_has_a_fixed_query_budget(rows, django_assert_max_num_queries):
         assert editor.get(reverse("admin:index")).status_code == 200
     with django_assert_max_num_queries(JOURNALIST_DESK_QUERIES):
         assert journalist.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_desk_keeps_its_most_read_ranking_until_something_is_edited():
+    """Ranking the most read reads every hour of views of every language: the desk keeps the
+    ranking as readers' lists do, until MOST_READ_CACHE_SECONDS pass or something is edited."""
+    PublisherFactory()
+    _, editor = member("redaktor", "Editor")
+
+    def rankings() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert editor.get(reverse("admin:index")).status_code == 200
+        return sum("articles_article_views_by_hour" in query["sql"] for query in queries)
+
+    assert rankings() == 3  # one per language
+    assert rankings() == 0
+    pages_changed()
+    assert rankings() == 3
