@@ -178,7 +178,8 @@ class IndexedSearchMixin:
             return queryset, False
         fields = self.get_search_fields(request)
         found = queryset.filter(words_condition(fields, term))
-        if self.search_starting_first and ORDER_VAR not in request.GET:
+        # A short word already matches the start only: the list's own order is then the index's.
+        if self.search_starting_first and len(term.split()[0]) >= SHORT_WORD and ORDER_VAR not in request.GET:
             ordering = queryset.query.order_by or self.get_ordering(request) or self.model._meta.ordering
             found = starting_first(found, fields[0], term, ordering)
         return found, False
