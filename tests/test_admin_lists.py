@@ -66,6 +66,18 @@ def test_a_list_past_the_cap_says_more_than_and_never_counts_it_all(editor, monk
     assert "question hidden" not in html  # no "select all N": an action never reaches rows nobody counted
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("kk", "Бұл тізімде 4-нан астам."), ("en", "More than 4 in this list.")],
+)
+def test_a_long_list_says_more_than_in_kazakh_and_english(editor, monkeypatch, language, said):
+    monkeypatch.setattr(newsroom_admin, "LIST_CAP", 4)
+    monkeypatch.setattr(admin.site._registry[Article], "list_per_page", 2)
+    ArticleFactory.create_batch(6)
+    editor.post(reverse("set_language"), {"language": language, "next": "/admin/"})
+    assert said in editor.get(CHANGELIST).content.decode()
+
+
 def test_a_short_list_is_counted_exactly(editor):
     """The sibling of the test above, at the default cap."""
     assert newsroom_admin.LIST_CAP == 10_000
