@@ -88,6 +88,23 @@ def test_a_short_list_is_counted_exactly(editor):
     assert "в этом списке" not in response.content.decode()
 
 
+def test_a_searched_list_counts_to_a_smaller_cap(editor, monkeypatch):
+    monkeypatch.setattr(newsroom_admin, "SEARCH_CAP", 2)
+    for n in range(4):
+        PersonFactory(name=f"Асель {n}")
+    html = editor.get(reverse("admin:articles_person_changelist"), {"q": "асель"}).content.decode()
+    assert "больше 2 результатов" in html and "Больше 2 в этом списке." in html
+
+
+def test_a_searched_list_with_a_few_matches_counts_them(editor):
+    """The sibling of the test above, at the default search cap."""
+    assert newsroom_admin.SEARCH_CAP == 1_000
+    for n in range(4):
+        PersonFactory(name=f"Асель {n}")
+    html = editor.get(reverse("admin:articles_person_changelist"), {"q": "асель"}).content.decode()
+    assert "4 результата" in html and "больше" not in html
+
+
 def test_a_filtered_list_is_counted_exactly_when_it_is_small(editor, monkeypatch):
     monkeypatch.setattr(newsroom_admin, "LIST_CAP", 4)
     for n in range(6):
