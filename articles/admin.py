@@ -41,7 +41,6 @@ from articles.services import (
 )
 from newsroom import admin as newsroom_admin
 from newsroom.admin import (
-    SHORT_WORD,
     AdminNames,
     AdminNamesMixin,
     CappedPaginator,
@@ -626,9 +625,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
             page = 1
         tags = Tag.objects.order_by("name")
         if term:  # by any of its names; the value is always the Russian name, the topic's key
-            tags = tags.filter(words_condition(TagAdmin.search_fields, term))
-            if len(term.split()[0]) >= SHORT_WORD:  # a short word matches the start only already
-                tags = starting_first(tags, "name", term, ["name"])
+            tags = starting_first(tags.filter(words_condition(TagAdmin.search_fields, term)), "name", term, ["name"])
         start = (page - 1) * TAG_SUGGESTIONS_PER_PAGE
         if start + TAG_SUGGESTIONS_PER_PAGE > newsroom_admin.LIST_CAP:  # scrolled past the cap: type more
             start, rows = 0, []

@@ -394,3 +394,10 @@ def test_the_photo_list_shows_thumbnails_without_writing_a_file(editor, settings
     before = sorted(settings.MEDIA_ROOT.rglob("*"))
     assert editor.get(reverse("admin:photos_photo_changelist")).status_code == 200
     assert sorted(settings.MEDIA_ROOT.rglob("*")) == before
+
+
+def test_a_quoted_phrase_is_one_word_as_in_djangos_admin_search(editor):
+    PersonFactory(name="Асель Нурова", position="")
+    PersonFactory(name="Нурова Асель", position="")
+    response = editor.get(reverse("admin:articles_person_changelist"), {"q": '"асель нурова"'})
+    assert [person.name for person in response.context["cl"].result_list] == ["Асель Нурова"]
