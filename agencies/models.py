@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import TranslatedMixin, translation
 from newsroom.slugs import UniqueSlugMixin
+from newsroom.text import PlainTextMixin
 from photos.images import DatedPath, SafeImageField
 
 
@@ -16,7 +17,7 @@ class AgencyQuerySet(models.QuerySet):
         return self.filter(is_publisher=True).first()
 
 
-class Agency(TranslatedMixin, UniqueSlugMixin, models.Model):
+class Agency(PlainTextMixin, TranslatedMixin, UniqueSlugMixin, models.Model):
     name = models.CharField(
         _("full name"), max_length=255, help_text=_("e.g. Международное информационное агентство «DKNews»")
     )
@@ -101,7 +102,7 @@ class Agency(TranslatedMixin, UniqueSlugMixin, models.Model):
         return self.domain or self.i18n.short_name
 
 
-class PromoBlock(TranslatedMixin, models.Model):
+class PromoBlock(PlainTextMixin, TranslatedMixin, models.Model):
     """One of the agency's channels, advertised under articles (a Telegram channel, a newsletter).
     Each language's site may point to a channel of its own (``url_kk``, ``url_en``)."""
 

@@ -21,7 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
-from articles import search, views_buffer
+from articles import search
 from articles.diff import revision_diffs
 from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
 from articles.models import Article, Correction, Country, Person, PreviewLink, Section, Tag, TaggedArticle
@@ -52,6 +52,7 @@ from newsroom.admin import (
     words_condition,
 )
 from newsroom.html import BODY_EXTENSIONS, RICH_TEXT_EXTENSIONS
+from newsroom.numbers import grouped
 from newsroom.widgets import RichTextWidget, SlugAdminMixin
 from photos.widgets import PhotoSelect
 
@@ -277,7 +278,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
         best first, then newest, unless a column was clicked."""
         found, ranked = search.staff_search(queryset, search_term)
         if ranked and ORDER_VAR not in request.GET:
-            found = found.order_by("-rank", "-created_at", "-pk")
+            found = found.order_by("-rank", *queryset.query.order_by)  # equals: in the list's order
         return found, False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
@@ -289,18 +290,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
 
     @admin.display(description=_("views"))
     def views(self, obj):
-        if not hasattr(obj, "views_pending"):  # the change form: one article
-            obj.views_pending = views_buffer.pending([obj.pk]).get(obj.pk, 0)
-        return obj.view_count + obj.views_pending
-
-    def get_changelist_instance(self, request):
-        """The list's view counts: the database's plus what waits in Redis for the next flush,
-        one round trip for the page, so an editor sees the true figure at once."""
-        changelist = super().get_changelist_instance(request)
-        waiting = views_buffer.pending(article.pk for article in changelist.result_list)
-        for article in changelist.result_list:
-            article.views_pending = waiting.get(article.pk, 0)
-        return changelist
+        return grouped(obj.view_count)
 
     # -- The form --
 

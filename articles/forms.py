@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Tag
 from articles.services import EDITABLE_BY_AUTHOR, PLACEMENT_FIELDS, PLACEMENT_REFUSED, user_can_publish
+from newsroom.text import plain
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 # The longest article body the form takes, in characters of HTML: ten times a very long story,
@@ -93,7 +94,7 @@ class TagNamesField(forms.Field):
             value = [value]
         names, seen = [], set()
         for raw in value:
-            name = " ".join(str(raw).split())
+            name = " ".join(plain(str(raw)).split())  # as the topic will be saved (newsroom.text)
             if name and name.casefold() not in seen:
                 seen.add(name.casefold())
                 names.append(name)

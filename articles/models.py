@@ -3,11 +3,13 @@
 import datetime as dt
 import secrets
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
@@ -16,12 +18,13 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from articles import pages
-from articles.body import body_photo_ids
-from newsroom.addresses import slug_url
+from articles.bodies import body_photo_ids
+from newsroom.addresses import reverse_in
+from newsroom.expressions import JSONArrayAgg, instance_from_json
 from newsroom.html import sanitize_html, sanitize_rich_text
 from newsroom.i18n import TranslatedMixin, translation
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
+from newsroom.text import PlainTextMixin
 from photos.images import DatedPath, SafeImageField
 from photos.models import Photo
 
@@ -47,7 +50,7 @@ class Country(models.Model):
         return self.name_ru
 
     def get_absolute_url(self):
-        return slug_url("articles:country", self.slug)
+        return reverse("articles:country", args=[self.slug])
 
     @property
     def name(self) -> str:
@@ -55,7 +58,7 @@ class Country(models.Model):
         return {"kk": self.name_kk, "en": self.name_en}.get(get_language(), self.name_ru)
 
 
-class Section(TranslatedMixin, UniqueSlugMixin, models.Model):
+class Section(PlainTextMixin, TranslatedMixin, UniqueSlugMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_kk = translation(models.CharField, _("name (Kazakh)"), max_length=100)
     name_en = translation(models.CharField, _("name (English)"), max_length=100)
@@ -86,10 +89,10 @@ class Section(TranslatedMixin, UniqueSlugMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return slug_url("articles:section", self.slug)
+        return reverse("articles:section", args=[self.slug])
 
 
-class Person(TranslatedMixin, UniqueSlugMixin, models.Model):
+class Person(PlainTextMixin, TranslatedMixin, UniqueSlugMixin, models.Model):
     """A newsmaker mentioned in stories, or an author (then linked to a staff user). A name is
     written one way (with an optional Latin spelling for the English site); the position,
     organisation and bio have Kazakh and English versions."""
@@ -147,10 +150,10 @@ class Person(TranslatedMixin, UniqueSlugMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return slug_url("articles:person", self.slug)
+        return reverse("articles:person", args=[self.slug])
 
 
-class Tag(TranslatedMixin, TagBase):
+class Tag(PlainTextMixin, TranslatedMixin, TagBase):
     """A topic ("Тема"). Names keep their Cyrillic; slugs are transliterated and never empty.
     ``name`` (Russian) is the topic's key for django-taggit; the Kazakh and English names are
     for readers of those sites (``tag.i18n.name``) and the admin's search."""
@@ -175,7 +178,7 @@ class Tag(TranslatedMixin, TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return slug_url("articles:tag", self.slug)
+        return reverse("articles:tag", args=[self.slug])
 
     def slugify(self, tag, i=None):
         max_length = self._meta.get_field("slug").max_length
@@ -221,39 +224,45 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of teasers needs: no body, the section joined, newest first."""
         return self.select_related("section", "photo").defer("body").order_by("-publish_at", "-pk")
 
-    def for_page(self):
-        """The article page in one query: the article, its section, source and lead photo, and
-        its topics, authors, people, countries, notes, the photos its body shows, published
-        language versions, related articles and view count, as JSON arrays
-        (``articles.pages``), turned back into model instances by ``Article.attach_relations``."""
-        return self.select_related("section", "source", "photo").annotate(**pages.page_annotations())
-
-    def for_feed(self):
-        """What a feed item needs, in one query: no body; the topic and author names and the
-        notes as JSON arrays (``Article.loaded``). Prefetching them took half the time
-        of a 50-item feed: Django builds a related manager and a filtered queryset for every
-        article and relation."""
-        return (
-            self.select_related("section", "photo")
-            .defer("body")
-            .annotate(**pages.relations_json("tags", "authors", "corrections"))
-            .order_by("-publish_at", "-pk")
-        )
-
-    def for_partners(self):
-        """What a partner API item needs (``distribution.ninjs``), in one query: the article with
-        its section, source and lead photo, and its topics, authors, people and countries as
-        JSON arrays (``Article.loaded``)."""
-        return self.select_related("section", "source", "photo").annotate(
-            **pages.relations_json("tags", "authors", "people", "countries")
-        )
+    def with_relations(self, *names: str):
+        """``<name>_json`` on each article for each relation in ``names`` (tags, authors, people,
+        countries, corrections, body_photos): its rows as one JSON array, in the same query
+        (``Article.relation`` turns them into model instances). A page of fifty feed items or
+        a hundred partner items then costs one query, where ``prefetch_related`` would cost one
+        per relation and build a related manager per article."""
+        return self.annotate(**{f"{name}_json": _relation_rows(name) for name in names})
 
     def with_view_counts(self):
-        """Each article's ``view_count`` in the same query (the admin's list)."""
-        return self.annotate(views_counted=pages.VIEWS_SQL)
+        """Each article's ``view_count`` in the same query (the admin's list, the desk)."""
+        counted = ArticleViews.objects.filter(article=OuterRef("pk")).values("count")[:1]
+        return self.annotate(views_counted=Coalesce(Subquery(counted), 0))
 
 
-class Article(UniqueSlugMixin, models.Model):
+# What ``with_relations`` loads of each relation: the link table (or the related rows), its column
+# naming the article, the related model, the fields each row carries and the order of a list.
+PERSON_FIELDS = ("slug", "name", "name_en", "position", "position_kk", "position_en")
+COUNTRY_FIELDS = ("code", "name_ru", "name_kk", "name_en", "slug")
+PHOTO_FIELDS = ("image", "width", "height", "alt_text", "caption", "credit")
+RELATIONS = {
+    "tags": ("articles.TaggedArticle", "content_object", "tag", ("slug", "name", "name_kk", "name_en"), "name"),
+    "authors": ("articles.Article_authors", "article", "person", PERSON_FIELDS, "name"),
+    "people": ("articles.Article_people", "article", "person", PERSON_FIELDS, "name"),
+    "countries": ("articles.Article_countries", "article", "country", COUNTRY_FIELDS, "name_ru"),
+    "corrections": ("articles.Correction", "article", None, ("kind", "text", "created_at"), "created_at"),
+    "body_photos": ("articles.ArticleBodyPhoto", "article", "photo", PHOTO_FIELDS, "pk"),
+}
+
+
+def _relation_rows(name: str) -> Coalesce:
+    link, article, related, fields, _order = RELATIONS[name]
+    rows = apps.get_model(link).objects.filter(**{article: OuterRef("pk")})
+    prefix = f"{related}__" if related else ""
+    row = JSONObject(pk=f"{related}_id" if related else "pk", **{field: f"{prefix}{field}" for field in fields})
+    rows = Subquery(rows.values(article).annotate(rows=JSONArrayAgg(row)).values("rows"))
+    return Coalesce(rows, Value([], output_field=models.JSONField()))
+
+
+class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
@@ -266,7 +275,7 @@ class Article(UniqueSlugMixin, models.Model):
         ENGLISH = "en", _("English")
 
     class Importance(models.TextChoices):
-        """Where the front page places the article (``articles.frontpage``)."""
+        """Where the front page places the article (``website.frontpage``)."""
 
         NORMAL = "normal", _("In the news feed")
         TOP = "top", _("In the top block")
@@ -534,7 +543,7 @@ class Article(UniqueSlugMixin, models.Model):
 
     def get_absolute_url(self):
         # An article lives under its own language's prefix: /news/..., /kk/news/..., /en/news/...
-        return slug_url("articles:detail", self.slug, language=self.language)
+        return reverse_in(self.language, "articles:detail", self.slug)
 
     def visible_version_at(self, saved_at: dt.datetime) -> dt.datetime:
         """When a version saved at ``saved_at`` reaches readers: at once, or at the publication
@@ -565,7 +574,7 @@ class Article(UniqueSlugMixin, models.Model):
     @property
     def view_count(self) -> int:
         """Readers' views, kept in their own narrow table (``ArticleViews``); loaded with the
-        article by ``for_page()`` and ``with_view_counts()``, else read with one query."""
+        article by ``with_view_counts()``, else read with one query."""
         if "views_counted" in self.__dict__:
             return self.views_counted
         return ArticleViews.objects.filter(article_id=self.pk).values_list("count", flat=True).first() or 0
@@ -574,36 +583,14 @@ class Article(UniqueSlugMixin, models.Model):
     def view_count(self, value: int) -> None:
         self.views_counted = value
 
-    def loaded(self, name: str) -> list:
-        """The relation ``name`` (tags, authors, people, countries, corrections) as model
-        instances in their usual order, from the ``<name>_json`` column of a ``for_page()`` or
-        ``for_feed()`` row."""
-        model, order = {
-            "tags": (Tag, "name"),
-            "authors": (Person, "name"),
-            "people": (Person, "name"),
-            "countries": (Country, "name_ru"),
-            "corrections": (Correction, "created_at"),
-            "body_photos": (Photo, "pk"),
-        }[name]
-        return pages.instances(model, getattr(self, f"{name}_json"), order)
-
-    def attach_relations(self) -> None:
-        """Fill the relation caches from a ``for_page()`` row, as ``prefetch_related`` would:
-        ``article.tags.all()`` and the others then run no query."""
-        cache = getattr(self, "_prefetched_objects_cache", {})
-        self.relations = {}  # the same lists, for templates that need no manager
-        for name in ("tags", "authors", "people", "countries", "corrections"):
-            queryset = getattr(self, name).all()
-            queryset._result_cache = self.relations[name] = self.loaded(name)
-            queryset._prefetch_done = True
-            cache[name] = queryset
-        self._prefetched_objects_cache = cache
-        self.versions = [
-            version for version in pages.instances(Article, self.versions_json, "language") if version.pk != self.pk
-        ]
-        self.related = pages.instances(Article, self.related_json, "publish_at")[::-1]  # newest first
-        self.body_photos = {photo.pk: photo for photo in self.loaded("body_photos")}
+    def relation(self, name: str) -> list:
+        """The relation ``name`` as model instances in its usual order, from the ``<name>_json``
+        column of ``with_relations`` (no query)."""
+        link, _article, related, _fields, order = RELATIONS[name]
+        field = apps.get_model(link)._meta.get_field(related) if related else None
+        model = field.related_model if field else apps.get_model(link)
+        rows = getattr(self, f"{name}_json") or []
+        return sorted((instance_from_json(model, row) for row in rows), key=lambda obj: (getattr(obj, order), obj.pk))
 
     @property
     def search_title(self) -> str:
@@ -786,7 +773,7 @@ class ArticleViewsByDay(models.Model):
         return f"{self.article_id} on {self.day:%Y-%m-%d}: {self.count}"
 
 
-class Correction(models.Model):
+class Correction(PlainTextMixin, models.Model):
     """A note an editor attaches to a published article: a correction, an update or a clarification.
 
     Adding one is a significant update: readers see «Обновление», feeds and JSON-LD carry it.

@@ -11,7 +11,6 @@ import operator
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Min, Q, When
@@ -19,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles import views_buffer
 from articles.models import PREVIEW_SALT, Article, ArticleQuerySet, EditConflict, PreviewLink, Section
 from newsroom.pagecache import page_data, pages_changed
 
@@ -213,23 +211,6 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
         pages_changed()
 
 
-def article_view_record(article_id: int, token: str = "") -> bool:
-    """A reader's page load sent its view beacon (``articles.views.count_view``). Counted once
-    per page-load ``token``: with Redis, one script there (``articles/views_buffer.py``); else
-    one atomic upsert into ``ArticleViews``, the token remembered in the cache. If Redis is
-    down, the view is written at once, unchecked: a rare double count rather than a lost view.
-    Either way concurrent readers never lose a view. Returns whether the view counted."""
-    client = views_buffer.redis_client()
-    if client is not None:
-        counted = views_buffer.record(client, article_id, token)
-        if counted is not None:
-            return counted
-    elif token and not cache.add(views_buffer.seen_name(token), 1, views_buffer.SEEN_SECONDS):
-        return False
-    views_buffer.write({article_id: 1})
-    return True
-
-
 def next_scheduled_change() -> dt.datetime | None:
     """The next moment a public page changes by itself: a published article appears or
     expires, leaves its place on the front page (``pinned_until``) or its breaking-news banner
@@ -275,19 +256,14 @@ def preview_link_revoke(*, link: PreviewLink, by) -> None:
         _log(by=by, article=link.article, message=_("Preview link revoked"))
 
 
-def preview_link_article(signed_token: str) -> Article | None:
-    """The article a signed preview token opens, or None when the token is forged, expired or revoked."""
+def preview_link_article_id(signed_token: str) -> int | None:
+    """The id of the article a signed preview token opens, or None when the token is forged,
+    expired or revoked."""
     try:
         token = signing.Signer(salt=PREVIEW_SALT).unsign(signed_token)
     except signing.BadSignature:
         return None
-    link = PreviewLink.objects.active().filter(token=token).only("article_id").first()
-    if link is None:
-        return None
-    article = Article.objects.for_page().filter(pk=link.article_id).first()
-    if article is not None:
-        article.attach_relations()
-    return article
+    return PreviewLink.objects.active().filter(token=token).values_list("article_id", flat=True).first()
 
 
 # -- Cached reads for every page ----------------------------------------------------------------

@@ -200,7 +200,7 @@ def main():
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "REDIS_URL": REDIS_URL,
         "NEWSROOM_VAR_DIR": str(var),
-        "NEWSROOM_BENCH_FLOOR": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.floor.settings",  # start_gunicorn waits for /bench/floor/
         "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "2"),
         "GUNICORN_TIMEOUT": "300",  # a slow page is measured, not killed
         "REQUEST_LOG_LEVEL": "WARNING",

@@ -63,7 +63,7 @@ TARGETS = [
 # Counts an article's views: what the database holds after everything waiting in Redis is written.
 COUNT_SCRIPT = """
 import os
-from articles import views_buffer
+from readership import buffer as views_buffer
 from articles.models import ArticleViews
 views_buffer.flush(views_buffer.redis_client())
 views = ArticleViews.objects.filter(article_id=int(os.environ["BENCH_ARTICLE"]))
@@ -260,7 +260,7 @@ def main():
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "REDIS_URL": REDIS_URL,
         "NEWSROOM_VAR_DIR": str(var),
-        "NEWSROOM_BENCH_FLOOR": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.floor.settings",  # the project, and its floor at /bench/floor/
         "GUNICORN_MAX_REQUESTS": "0",  # no recycling: memory is read after the whole run
         "REQUEST_LOG_LEVEL": "WARNING",
         "API_RATE_LIMIT_PER_MINUTE": "1000000000",  # the bench's one key asks far more than a partner

@@ -1,12 +1,14 @@
 """Articles scheduled 20 s ahead: how long after its second does each reach the Telegram channel?
-Then an update (edit), a withdrawal (delete), and a worker killed while Telegram is slow to answer.
+Then a burst (many articles at the same second: when is the last one out?), an update (edit), a
+withdrawal (delete), and a worker killed while Telegram is slow to answer.
 
-    .venv/bin/python bench/telegram_delivery.py [--articles 5] [--poll-seconds 5]
+    .venv/bin/python bench/telegram_delivery.py [--articles 5] [--burst 50] [--poll-seconds 5] [--database NAME]
 
-Production settings: PostgreSQL (a fresh database ``newsroom_bench_telegram`` with the demo
-content), ``manage.py worker`` as production runs it (TELEGRAM_POLL_SECONDS as given, default
-the production default), and the test suite's fake Bot API (tests/distribution/fake_telegram.py)
-in place of Telegram. Prints each delay; the target is under 30 s.
+Production settings: PostgreSQL (a fresh database with the demo content:
+``newsroom_bench_telegram`` unless ``--database`` names another), ``manage.py worker`` as
+production runs it (TELEGRAM_POLL_SECONDS as given, default the production default), and the
+test suite's fake Bot API (tests/distribution/fake_telegram.py) in place of Telegram. Prints
+each delay; the target is under 30 s.
 """
 
 import argparse
@@ -21,23 +23,24 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 SERVER = "postgres://postgres@127.0.0.1:5432"
-DATABASE = "newsroom_bench_telegram"
+DATABASE = "newsroom_bench_telegram"  # dropped and made again by each run
 
 from tests.distribution.fake_telegram import CHAT, TOKEN, FakeBotAPI  # noqa: E402
 
 
-def environment(fake: FakeBotAPI, poll_seconds: int) -> dict:
+def environment(fake: FakeBotAPI, poll_seconds: int, database: str) -> dict:
     return {
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"{SERVER}/{DATABASE}",
+        "DATABASE_URL": f"{SERVER}/{database}",
         "TELEGRAM_API_BASE": fake.base,
         "TELEGRAM_POLL_SECONDS": str(poll_seconds),
         "SITE_URL": "https://dknews.kz",
@@ -58,14 +61,17 @@ def wait(condition, timeout=90.0):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=5)
+    parser.add_argument("--burst", type=int, default=50, help="articles published at the same second")
     parser.add_argument("--poll-seconds", type=int, default=5)
+    parser.add_argument("--database", default=DATABASE, help="PostgreSQL database to drop and make again")
     args = parser.parse_args()
     fake = FakeBotAPI().start()
-    env = environment(fake, args.poll_seconds)
+    env = environment(fake, args.poll_seconds, args.database)
 
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        db.execute(f"CREATE DATABASE {DATABASE}")
+        name = sql.Identifier(args.database)
+        db.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(name))
+        db.execute(sql.SQL("CREATE DATABASE {}").format(name))
     for command in (["migrate", "--no-input", "-v0"], ["load_demo"]):
         subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     os.environ.update(env)
@@ -111,6 +117,25 @@ def main():
         print(f"  max {max(delays):.2f} s, median {statistics.median(delays):.2f} s (target: under 30 s)")
         posts = len(fake.sent("sendMessage"))
         print(f"  messages sent: {posts} for {args.articles} articles")
+
+        second = timezone.now() + dt.timedelta(seconds=10)
+        burst = [
+            Article.objects.create(
+                title=f"Новость залпом {n}",
+                lead="Лид",
+                body="<p>Текст.</p>",
+                section=section,
+                status=Article.Status.PUBLISHED,
+                publish_at=second,
+            )  # fmt: skip
+            for n in range(args.burst)
+        ]
+        wait(lambda: sum("Новость залпом" in c.fields["text"] for c in fake.sent("sendMessage")) >= len(burst))
+        times = sorted(c.at for c in fake.sent("sendMessage") if "Новость залпом" in c.fields["text"])
+        first, last = times[0] - second.timestamp(), times[-1] - second.timestamp()
+        print(
+            f"  {args.burst} articles at one second: in the channel {first:.2f} s (first) to {last:.2f} s (last) later"
+        )
 
         article = articles[0]
         changed = timezone.now()

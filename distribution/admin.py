@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from articles.admin import ArticleAdmin
 from distribution.models import ApiKey, Delivery, TelegramChannel, TelegramFollowUp, TelegramPost
+from distribution.tasks import resume, send_again, site_url
 from newsroom.admin import AdminNames, AdminNamesMixin
 
 
@@ -127,6 +128,17 @@ class TelegramChannelAdmin(AdminNamesMixin, admin.ModelAdmin):
         fields = ["name", "chat_id", "bot_token", "languages", "sections", "active"]
         return fields if obj is None else [*fields, "active_since", "last_error", "last_error_at"]
 
+    def changelist_view(self, request, extra_context=None):
+        if TelegramChannel.objects.exists() and not site_url():
+            messages.warning(
+                request,
+                _(
+                    "No post goes out: the site's address is unknown. Set SITE_URL, or the domain of the "
+                    "publisher agency; the posts wait until then."
+                ),
+            )
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description=_("bot token"))
     def token(self, obj):
         return obj.masked_token
@@ -147,6 +159,8 @@ class TelegramChannelAdmin(AdminNamesMixin, admin.ModelAdmin):
         if not obj.active:
             # Switched off: what has not gone out yet never will (nothing of it was sent).
             obj.posts.filter(state=Delivery.State.PENDING).delete()
+        elif change and "active" in form.changed_data:
+            resume(obj)  # switched on again: the follow-ups that waited go out
 
 
 # The article list's state badges (static/newsroom/admin.css), by what they ask of an editor.
@@ -250,9 +264,7 @@ class TelegramPostAdmin(AdminNamesMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Send again (a second message if the first one is there)"), permissions=["change"])
     def send_again(self, request, queryset):
-        count = queryset.filter(state__in=[Delivery.State.UNKNOWN, Delivery.State.FAILED]).update(
-            state=Delivery.State.PENDING, next_attempt_at=timezone.now(), attempts=0, message_id=None, last_error=""
-        )
+        count = send_again(queryset)
         self.message_user(
             request,
             ngettext(

@@ -27,6 +27,8 @@ def authenticate(token: str) -> ApiKey | None:
     parts = token.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_SCHEME or len(parts[1]) != PREFIX_LENGTH or not parts[2]:
         return None
+    if not (parts[1].isascii() and parts[1].isalnum()):  # never a NUL or other oddity in a query
+        return None
     key = ApiKey.objects.filter(prefix=parts[1]).first()
     matches = hmac.compare_digest(hash_secret(parts[2]), key.key_hash if key is not None else _NO_HASH)
     if key is None or not matches or not key.is_active:

@@ -150,6 +150,7 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When its task (distribution.tasks) is queued to run: at once, or a retry's time.
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     # When the request in hand began (state "sending"): one left there longer than a request
     # can take belonged to a worker that died, and may have reached Telegram.

@@ -2,7 +2,7 @@
 
 One function per shape: ``item`` for a readable article (``pubStatus: usable``), ``canceled``
 for one partners must take down (withdrawn, or past its expiry). Both take an article loaded by
-``ArticleQuerySet.for_partners()`` (its relations as JSON columns: no query here) and the
+``distribution.api.for_partners`` (its relations as JSON columns: no query here) and the
 absolute address of the site, and use the article's own language for names.
 """
 
@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from agencies.models import Agency
 from articles.models import Article
-from newsroom.addresses import slug_url
+from newsroom.addresses import reverse_in
 from photos.images import rendition_widths
 
 NINJS_VERSION = "3.1"
@@ -63,7 +63,7 @@ def _in(row: dict, field: str, language: str) -> str:
 
 def item(article: Article, base: str, publisher: Agency | None) -> dict:
     """The whole article as a ninjs item. Its topics, authors, people and countries are read
-    from the JSON columns of ``for_partners()`` as they are (model instances for a hundred
+    from the JSON columns of ``for_partners`` as they are (model instances for a hundred
     items' relations took a third of a page's time)."""
     language = article.language
     data = _common(article, base, "usable")
@@ -89,7 +89,7 @@ def item(article: Article, base: str, publisher: Agency | None) -> dict:
             {
                 "name": name,
                 "rel": "section",
-                "uri": base + slug_url("articles:section", section.slug, language=language),
+                "uri": base + reverse_in(language, "articles:section", section.slug),
                 "literal": section.slug,
             }
         )
@@ -97,7 +97,7 @@ def item(article: Article, base: str, publisher: Agency | None) -> dict:
         {
             "name": _in(row, "name", language),
             "rel": "topic",
-            "uri": base + slug_url("articles:tag", row["slug"], language=language),
+            "uri": base + reverse_in(language, "articles:tag", row["slug"]),
             "literal": row["slug"],
         }
         for row in sorted(article.tags_json, key=lambda row: (row["name"], row["pk"]))
@@ -108,7 +108,7 @@ def item(article: Article, base: str, publisher: Agency | None) -> dict:
         {
             "name": row[person_name] or row["name"],
             "rel": "mentioned",
-            "uri": base + slug_url("articles:person", row["slug"], language=language),
+            "uri": base + reverse_in(language, "articles:person", row["slug"]),
             "literal": row["slug"],
         }
         for row in sorted(article.people_json, key=lambda row: (row["name"], row["pk"]))

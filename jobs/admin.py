@@ -1,10 +1,14 @@
-"""The admin's "Background jobs": queued, running, failed and recently done tasks (read-only,
-with a retry action for failed ones), the periodic jobs and the workers seen."""
+"""The admin's "Background jobs": queued, running, failed and recently done tasks (today: the
+Telegram sends, each with its post's or follow-up's id and what came of it; read-only, with a
+retry action for failed ones), the periodic jobs and the workers seen."""
+
+import json
 
 from django.contrib import admin, messages
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
@@ -64,7 +68,7 @@ class BackgroundJobAdmin(AdminNamesMixin, ReadOnlyAdmin):
         changed=_("The background job “{obj}” was changed."),
         deleted=_("The background job “{obj}” was deleted."),
     )
-    list_display = ["task", "state", "attempts", "queued", "run_after_time", "finished", "error"]
+    list_display = ["task", "arguments", "state", "attempts", "queued", "run_after_time", "finished", "result", "error"]
     list_filter = [StatusFilter]
     search_fields = ["task_path", "exception_class_path"]
     ordering = ["-enqueued_at"]
@@ -120,7 +124,19 @@ class BackgroundJobAdmin(AdminNamesMixin, ReadOnlyAdmin):
 
     @admin.display(description=_("arguments"))
     def arguments(self, job):
-        return job.args_kwargs
+        args = [json.dumps(value, ensure_ascii=False) for value in job.args_kwargs.get("args", [])]
+        kwargs = [
+            f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in job.args_kwargs.get("kwargs", {}).items()
+        ]
+        return ", ".join(args + kwargs) or "—"
+
+    @admin.display(description=_("result"))
+    def result(self, job):
+        """What the task said it did (a Telegram task: "sent (message 123)", "waits until …")."""
+        if job.return_value in (None, ""):
+            return "—"
+        value = job.return_value
+        return Truncator(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)).chars(120)
 
     @admin.display(ordering="exception_class_path", description=_("last error"))
     def error(self, job):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from jobs.models import WorkerHeartbeat
+from newsroom.middleware import RETRY_AFTER_SECONDS
 
 SEEN_WITHIN = dt.timedelta(minutes=1)
 
@@ -19,7 +20,9 @@ def worker_health(request):
     try:
         seen = WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - SEEN_WITHIN).count()
     except DatabaseError:
-        return HttpResponse("database unavailable\n", content_type="text/plain", status=503)
+        response = HttpResponse("database unavailable\n", content_type="text/plain", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if not seen:
         return HttpResponse("no worker seen in the last minute\n", content_type="text/plain", status=503)
     return HttpResponse(f"ok: {seen} worker(s) seen in the last minute\n", content_type="text/plain")

@@ -5,6 +5,11 @@ Idempotent: each article remembers its post (``ImportedArticle``: the post id, t
 of what was imported and the article's version after the import). A second run updates what
 changed in WordPress, creates nothing twice, and leaves alone (and names) an article an editor
 changed here since.
+
+Titles and names arrive as text (``wxr``). An earlier version of this importer kept WordPress's
+entities in them («Бизнес &amp; финансы»). Such a post now reads differently from what was
+imported, so the next run updates its article (not an editor's change: no save here moved the
+article's version), and renames in place the section, topic or person that version named.
 """
 
 import dataclasses
@@ -76,6 +81,8 @@ class Report:
         out.append(f"sections created: {c['sections']}, topics created: {c['topics']}, people created: {c['people']}")
         out.append(f"photos: {c['photos']} added to the library, {c['photos_missing']} not found")
         out.append(f"old addresses redirected: {c['redirects']}")
+        if c["renamed"]:
+            out.append(f"names an earlier import kept with HTML entities, corrected: {c['renamed']}")
         if self.fatal:
             out.append(f"ERROR: {self.fatal}")
         if self.lines:
@@ -125,6 +132,8 @@ class WordPressImport:
         if self.report.fatal:
             return self.report
         self.tag_ids = dict(Tag.objects.values_list("name", "pk"))
+        # Topics an earlier version of this importer named with WordPress's entities, by their text.
+        self.entity_tags = {wpbody.plain(name): pk for name, pk in self.tag_ids.items() if "&" in name}
         self.slugs = set(Article.objects.values_list("slug", flat=True))
         # What earlier runs imported, and each article's version now: one read for the file.
         self.imported = {
@@ -163,6 +172,8 @@ class WordPressImport:
             self.authors = reader.site.authors
             try:
                 for item in reader.items():
+                    if not self.report.counts["items"]:
+                        self.correct_people()  # the header, with the authors, has been read
                     self.report.counts["items"] += 1
                     self.item(item)
                     if self.report.counts["items"] % BATCH == 0:
@@ -217,7 +228,10 @@ class WordPressImport:
 
     def post(self, item: Item) -> None:
         report = self.report
-        serialised = json.dumps(dataclasses.asdict(item), sort_keys=True)
+        fields = dataclasses.asdict(item)
+        if not fields["protected"]:  # as imports before it was read: their posts stay unchanged
+            del fields["protected"]
+        serialised = json.dumps(fields, sort_keys=True)
         digest = hashlib.sha256(serialised.encode()).hexdigest()
         imported = self.imported.get(item.post_id)
         if imported is not None:
@@ -241,6 +255,10 @@ class WordPressImport:
         article.status = STATUSES.get(item.status, Article.Status.DRAFT)
         if item.status == "private":
             report.problem(item, "private in WordPress: imported as a draft")
+        elif item.protected and article.status != Article.Status.DRAFT:
+            # Only readers with the password saw it there; here every reader would.
+            article.status = Article.Status.DRAFT
+            report.problem(item, "password-protected in WordPress: imported as a draft")
 
         missing_before = report.counts["photos_missing"] + report.counts["missing_uses"]
         converted = wpbody.convert(
@@ -329,12 +347,14 @@ class WordPressImport:
         if nicename in self.sections:
             return self.sections[nicename]
         mapped = self.section_map.get(nicename)
+        full = " ".join((name or nicename).split())
+        short = Truncator(full).chars(100)
         section = Section.objects.filter(slug=mapped or nicename[:120]).first()
         if section is None and mapped:
             self.report.problem(item, f"--section-map names «{mapped}», which does not exist: a section is created")
+        if section is not None and not mapped:
+            self.correct_name(section, short)
         if section is None:
-            full = " ".join((name or nicename).split())
-            short = Truncator(full).chars(100)
             if short != full:
                 self.report.problem(item, f"category name of {len(full)} characters cut to 100: «{short}»")
             section = Section.objects.filter(name=short).first()
@@ -353,6 +373,10 @@ class WordPressImport:
             name = Truncator(" ".join(name.split())).chars(100)
             if not name:
                 continue
+            if name not in self.tag_ids and name in self.entity_tags:
+                tag = Tag.objects.get(pk=self.entity_tags.pop(name))
+                self.correct_name(tag, name)
+                self.tag_ids[name] = tag.pk
             if name not in self.tag_ids:
                 tag = Tag(name=name)
                 tag.save()
@@ -373,6 +397,27 @@ class WordPressImport:
                 self.report.counts["people"] += 1
             self.people[login] = person
         return self.people[login]
+
+    def correct_people(self) -> None:
+        """The authors an earlier version of this importer named with WordPress's entities get
+        their names' text, whether or not this run updates one of their posts."""
+        older = {wpbody.plain(person.name): person for person in Person.objects.filter(name__contains="&")}
+        for name in {Truncator(name).chars(200) for name in self.authors.values()}:
+            if name in older:
+                self.correct_name(older[name], name)
+
+    def correct_name(self, named, text: str) -> None:
+        """``named`` (a section, topic or person) gets the name ``text`` when its name is that
+        text with WordPress's entities still in it («Бизнес &amp; финансы»): an earlier import
+        kept them. A name an editor gave is left alone, and so is one another object has."""
+        if named.name == text or wpbody.plain(named.name) != text:
+            return
+        if type(named).objects.filter(name=text).exists():
+            return
+        self.report.lines.append(f"«{named.name}» renamed «{text}»: an earlier import kept the HTML entities")
+        self.report.counts["renamed"] += 1
+        named.name = text
+        named.save(update_fields=["name"])
 
     def redirects(self, item: Item, article: Article) -> None:
         paths = [f"/?p={item.post_id}"]

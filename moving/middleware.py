@@ -1,6 +1,7 @@
 """Old addresses: a request nothing else answered (404), or WordPress's ``/?p=<id>``, is sent
 on (301) to what replaced it, if ``LegacyRedirect`` knows the address. One indexed query, and
-only on those requests."""
+only on those requests; while the database is away, the site's 503 notice (a middleware is
+outside the views, where Django would route the error to ``process_exception``)."""
 
 import re
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from moving.models import LegacyRedirect
+from newsroom.middleware import DATABASE_ERRORS, database_unavailable
 
 # WordPress's short links: /?p=123 (posts), /?page_id=45 (pages), /?attachment_id=6.
 SHORT_LINK = re.compile(r"^(p|page_id|attachment_id)=(\d+)$")
@@ -20,6 +22,8 @@ def candidates(request) -> list[str]:
         match = SHORT_LINK.match(request.META.get("QUERY_STRING", ""))
         return [f"/?{match[1]}={match[2]}"] if match else []
     path = request.path
+    if "\x00" in path:  # no address has one, and PostgreSQL refuses a NUL in a text
+        return []
     other = path[:-1] if path.endswith("/") else path + "/"
     return [path, other]
 
@@ -43,11 +47,14 @@ class LegacyRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path == "/" and request.META.get("QUERY_STRING") and request.method in ("GET", "HEAD"):
-            response = redirect_for(request)  # the front page would answer these otherwise
-            if response is not None:
-                return response
-        response = self.get_response(request)
-        if response.status_code == 404 and request.method in ("GET", "HEAD"):
-            return redirect_for(request) or response
-        return response
+        try:
+            if request.path == "/" and request.META.get("QUERY_STRING") and request.method in ("GET", "HEAD"):
+                response = redirect_for(request)  # the front page would answer these otherwise
+                if response is not None:
+                    return response
+            response = self.get_response(request)
+            if response.status_code == 404 and request.method in ("GET", "HEAD"):
+                return redirect_for(request) or response
+            return response
+        except DATABASE_ERRORS as error:
+            return database_unavailable(request, error)

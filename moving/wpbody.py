@@ -8,6 +8,7 @@ import dataclasses
 import html
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 
 MORE = re.compile(r"<!--\s*more\b.*?-->", re.IGNORECASE)
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->", re.DOTALL)
@@ -32,7 +33,11 @@ BLOCK_TAGS = (
 )
 STARTS_WITH_BLOCK = re.compile(rf"^\s*</?({BLOCK_TAGS})\b", re.IGNORECASE)
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
-TAG = re.compile(r"<[^>]+>")
+# Elements a browser shows apart from the text around them: their tags leave a space in the text.
+SEPARATE = frozenset(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 "
+    "h6 header hr li ol p pre section table tbody td tfoot th thead tr ul".split()
+)
 
 
 @dataclasses.dataclass
@@ -43,9 +48,42 @@ class Converted:
     photos: list[int]  # the library photos the body's figures show
 
 
+class _Text(HTMLParser):
+    """The text of an HTML fragment as a browser shows it (see ``plain``)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)  # character references decoded, once
+        self.parts: list[str] = []
+        self.hidden = 0  # inside <script> or <style>
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.hidden += 1
+        elif tag in SEPARATE:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.hidden = max(self.hidden - 1, 0)
+        elif tag in SEPARATE:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
 def plain(fragment: str) -> str:
-    """HTML as one line of text."""
-    return " ".join(html.unescape(TAG.sub(" ", fragment)).split())
+    """HTML as one line of text, as a browser shows it: tags dropped (``Mark<sup>up</sup>`` is
+    «Markup»; a paragraph, a list item or a <br> leaves a space), script and style left out,
+    entities decoded once (``&amp;amp;`` is the text «&amp;»), a ``<`` that starts no tag kept.
+
+    WordPress keeps titles, excerpts and the names of categories, tags and authors as HTML
+    (``&`` saved as ``&amp;``); this is their text."""
+    parser = _Text()
+    parser.feed(fragment)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def autop(text: str) -> str:

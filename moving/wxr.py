@@ -2,9 +2,18 @@
 tags, then one ``Item`` at a time, whatever the file's size (each item's XML is freed once read).
 
 WordPress's Tools → Export writes the format; its namespaces carry the version
-(``http://wordpress.org/export/1.2/``). A file that is not XML, a truncated one or one of an
-unknown version raises ``WXRError`` with a sentence for the report; the items read before a
-truncation have been handed out already.
+(``http://wordpress.org/export/1.2/``; WordPress.com, and the theme unit test it exported, write
+``https://``). A file that is not XML, a truncated one or one of an unknown version raises
+``WXRError`` with a sentence for the report; the items read before a truncation have been
+handed out already.
+
+Titles, and the names of categories, tags and authors, are read as text. WordPress keeps them
+as HTML (``&`` is saved as ``&amp;`` in a category's or an author's name, and in a title saved
+through its HTML filter; a title may hold markup), and exports what it keeps: inside CDATA
+(names; titles since WordPress 5.7), or escaped for XML (titles before 5.7, which the export
+also stripped of tags). Either way the XML's text is HTML, what WordPress's own importer stores
+as the title again, and what its readers see is that HTML's text: tags dropped, entities decoded
+once (``wpbody.plain``). Contents and excerpts stay HTML for ``wpbody.convert``.
 """
 
 import dataclasses
@@ -12,8 +21,10 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+from moving.wpbody import plain
+
 KNOWN_VERSIONS = ("1.0", "1.1", "1.2")
-WP_NAMESPACE = re.compile(r"^http://wordpress\.org/export/(\d+\.\d+)/$")
+WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/$")
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 
@@ -27,17 +38,18 @@ class Item:
     post_id: str
     post_type: str
     status: str
-    title: str
+    protected: bool  # a password guards it in WordPress (the password itself is not kept)
+    title: str  # text (WordPress keeps HTML: see the module's docstring)
     link: str
     guid: str
-    content: str
-    excerpt: str
+    content: str  # HTML
+    excerpt: str  # HTML
     slug: str
     date: str  # post_date, the site's local time, "YYYY-MM-DD HH:MM:SS"
     date_gmt: str  # "0000-00-00 00:00:00" for drafts
     modified_gmt: str
     creator: str  # the author's login
-    categories: list[tuple[str, str]]  # (nicename, name)
+    categories: list[tuple[str, str]]  # (nicename, name as text)
     tags: list[tuple[str, str]]
     meta: dict[str, str]
     attachment_url: str
@@ -47,8 +59,8 @@ class Item:
 class Site:
     version: str = ""
     link: str = ""
-    authors: dict[str, str] = dataclasses.field(default_factory=dict)  # login -> display name
-    categories: dict[str, str] = dataclasses.field(default_factory=dict)  # nicename -> name
+    authors: dict[str, str] = dataclasses.field(default_factory=dict)  # login -> display name (text)
+    categories: dict[str, str] = dataclasses.field(default_factory=dict)  # nicename -> name (text)
 
 
 def _text(element, tag: str) -> str:
@@ -119,16 +131,16 @@ class WXRReader:
             self.site.link = (element.text or "").strip()
         elif element.tag == wp + "author":
             login = _text(element, wp + "author_login")
-            self.site.authors[login] = _text(element, wp + "author_display_name") or login
+            self.site.authors[login] = plain(_text(element, wp + "author_display_name")) or login
         elif element.tag == wp + "category":
             nicename = _text(element, wp + "category_nicename")
-            self.site.categories[nicename] = _text(element, wp + "cat_name") or nicename
+            self.site.categories[nicename] = plain(_text(element, wp + "cat_name")) or nicename
 
     def _item(self, element) -> Item:
         wp = self.wp
         categories, tags = [], []
         for category in element.findall("category"):
-            pair = (category.get("nicename", ""), (category.text or "").strip())
+            pair = (category.get("nicename", ""), plain(category.text or ""))
             if category.get("domain") == "category":
                 categories.append(pair)
             elif category.get("domain") == "post_tag":
@@ -138,7 +150,8 @@ class WXRReader:
             post_id=_text(element, wp + "post_id"),
             post_type=_text(element, wp + "post_type") or "post",
             status=_text(element, wp + "status"),
-            title=(element.findtext("title") or "").strip(),
+            protected=bool(_text(element, wp + "post_password")),
+            title=plain(element.findtext("title") or ""),
             link=_text(element, "link"),
             guid=_text(element, "guid"),
             content=element.findtext(CONTENT) or "",

@@ -1,6 +1,5 @@
-"""Project middleware: a log line per request, a clean 503 while the database is away, the
-language from the address, staff-only middleware kept off readers' requests, and a CSP header
-built once."""
+"""Project middleware: a log line per request, a clean 503 while the database is away, and the
+language from the address (or, in the admin, the user's choice)."""
 
 import logging
 import time
@@ -8,12 +7,9 @@ import time
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
-from django.middleware import csp, http
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.csp import CSP, build_policy
-from django.utils.module_loading import import_string
 
 request_log = logging.getLogger("newsroom.requests")
 error_log = logging.getLogger("newsroom.errors")
@@ -57,15 +53,19 @@ class RequestLogMiddleware:
         return database_unavailable(request, exception)
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
 def user_id(request) -> int | str:
-    """The signed-in user's id, or "-"; a request without a session cookie loads no session."""
+    """The signed-in user's id, or "-"; a request without a session cookie loads no session,
+    and one whose session cannot be read (the database is away) is "?"."""
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return "-"
     user = getattr(request, "user", None)
-    return user.pk if user is not None and user.is_authenticated else "-"
-
-
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+    try:
+        return user.pk if user is not None and user.is_authenticated else "-"
+    except DATABASE_ERRORS:
+        return "?"
 
 
 def database_unavailable(request, exception) -> HttpResponse:
@@ -84,9 +84,9 @@ class LanguageMiddleware:
     buttons next to "Log out" (Django's ``set_language`` view keeps the choice in a cookie), so a
     Kazakh journalist gets a Kazakh admin and editor.
 
-    In place of Django's ``LocaleMiddleware``, which reads the language cookie and parses
-    Accept-Language on every request only to override both for an unprefixed address, and adds
-    ``Vary: Accept-Language`` to pages that do not vary by it."""
+    In place of Django's ``LocaleMiddleware``: with the default language unprefixed
+    (``prefix_default_language=False``), it gives every unprefixed address the default language,
+    the admin's included, so an editor's choice would never apply."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -101,63 +101,10 @@ class LanguageMiddleware:
             code = path[1:end] if end > 0 else path[1:]
             if code not in self.languages:
                 code = settings.LANGUAGE_CODE
-        if translation.get_language() != code:  # a worker's last request most often had it
-            translation.activate(code)
+        translation.activate(code)
         request.LANGUAGE_CODE = code
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
-        return response
-
-
-class StaffOnlyMiddleware:
-    """Runs ``settings.STAFF_MIDDLEWARE`` (the edit history's user, the login lockout) only for
-    requests that can be staff's: the admin's addresses and any request with a session cookie.
-    A reader's request, which carries neither, skips them."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        chain = get_response
-        for dotted_path in reversed(settings.STAFF_MIDDLEWARE):
-            chain = import_string(dotted_path)(chain)
-        self.staff_chain = chain
-
-    def __call__(self, request):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or request.path_info.startswith(admin_prefix()):
-            return self.staff_chain(request)
-        return self.get_response(request)
-
-
-class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
-    """Django's, with a nonce only for the admin's pages (the only ones that carry a script or
-    style needing one: the public pages' scripts are files of this site) and the policy of a
-    page without one built once per configuration instead of on every response."""
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self.built: dict[str, tuple[dict, str]] = {}  # header -> (the settings' config, its policy)
-
-    def __call__(self, request):
-        if request.path_info.startswith(admin_prefix()):
-            request._csp_nonce = csp.LazyNonce()
-        return self.process_response(request, self.get_response(request))
-
-    def process_response(self, request, response):
-        if csp.get_nonce(request):  # generated for this page: its policy names it
-            return super().process_response(request, response)
-        for header, name in ((CSP.HEADER_ENFORCE, "SECURE_CSP"), (CSP.HEADER_REPORT_ONLY, "SECURE_CSP_REPORT_ONLY")):
-            configured = getattr(settings, name)
-            config = getattr(response, "_csp_ro_config" if name.endswith("ONLY") else "_csp_config", configured)
-            if not config or header in response:
-                continue
-            kept = self.built.get(header)
-            if config is not configured:  # the view's own (an article with embeds)
-                policy = build_policy(config)
-            elif kept is not None and kept[0] is configured:
-                policy = kept[1]
-            else:
-                policy = build_policy(config)
-                self.built[header] = (configured, policy)
-            response.headers[str(header)] = policy
         return response
 
 
@@ -169,20 +116,3 @@ def admin_prefix() -> str:
     if _admin_prefix is None:
         _admin_prefix = reverse("admin:index")
     return _admin_prefix
-
-
-class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
-    """Django's ETag and 304 answers, with the ETag (a hash of the whole content) computed only
-    for answers a browser or a proxy keeps and asks about again: public pages (``public_page``
-    views) and answers that say how they may be kept (the partner API's ``private, no-cache``).
-    The admin's ``no-store`` pages and answers with no caching headers are not hashed."""
-
-    def process_response(self, request, response):
-        if getattr(response, "public_page", None) is None and "Cache-Control" not in response:
-            return response  # nothing a cache keeps: no ETag to make, none to compare
-        return super().process_response(request, response)
-
-    def needs_etag(self, response):
-        if getattr(response, "public_page", None) is not None:
-            return True
-        return super().needs_etag(response)

@@ -16,7 +16,7 @@ One ``get_many`` fetches the epoch, the schedule and the page. Requests with a s
 cookie (staff) never read or fill the cache, and their answers are ``private, no-store``.
 Answers to readers say ``public`` with a ``max-age`` that never reaches past the next scheduled
 change, so nginx (deploy/nginx.conf) or a CDN in front may keep them too: serving a page counts
-nothing (an article's readers are counted by its view beacon, ``articles.views.count_view``).
+nothing (an article's readers are counted by its view beacon, ``readership.views.count_view``).
 """
 
 import contextvars
@@ -218,7 +218,10 @@ class PageCacheMiddleware:
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:  # no session: nobody signed in
             return False
         user = getattr(request, "user", None)
-        return user is not None and user.is_authenticated
+        try:
+            return user is not None and user.is_authenticated
+        except DATABASE_ERRORS:
+            return True  # the session cannot be read: kept from every cache, as staff's pages are
 
     @staticmethod
     def storable(response) -> bool:

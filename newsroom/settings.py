@@ -80,45 +80,45 @@ INSTALLED_APPS = [
     "photos",
     "agencies",
     "articles",
+    "readership",
+    "website",
     "distribution",
     "moving",
+    "demo",
     # django-ninja's own Swagger UI files for the partner API's docs (no CDN).
     "ninja",
 ]
 
-# What an anonymous reader's request does not need is skipped for it, so a page costs little more
-# than a bare Django view (docs/performance.md): the language comes from the path alone, the CSP
-# header is built once, and the staff-only middleware runs for the admin and session cookies only.
+# Django's own middleware, and five of the project's, each with the reason it exists.
 MIDDLEWARE = [
-    # First: the article view beacon, the most requested address, needs nothing below.
-    "articles.middleware.ViewBeaconMiddleware",
-    # A log line per request, and the 503 notice while the database is away.
+    # The article view beacon, every reader's page load sends one: answered here, first, it
+    # costs 0.8 of a bare Django view; through the stack below, about a third (docs/performance.md).
+    "readership.middleware.ViewBeaconMiddleware",
+    # A log line per request, and the 503 notice while the database is away (Django has neither).
     "newsroom.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The old site's addresses (an import's, or typed in the admin): only for a 404 or /?p=<id>.
+    # The old site's addresses, for a 404 or /?p=<id>: contrib.redirects' fallback, but pointing
+    # at articles (a redirect to one not yet published is not followed) and counting its use.
     "moving.middleware.LegacyRedirectMiddleware",
-    # Before sessions and authentication: a cached page costs neither (newsroom/pagecache.py).
+    # Readers' whole pages, forgotten on every edit and never kept past the next scheduled
+    # publication: Django's cache middleware can do neither (newsroom/pagecache.py).
     "newsroom.pagecache.PageCacheMiddleware",
-    "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the address's prefix, and in the admin from the user's choice: Django's
+    # LocaleMiddleware gives every unprefixed address, the admin's too, the default language.
     "newsroom.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag from the content and 304 for If-None-Match / If-Modified-Since (feeds set Last-Modified).
-    "newsroom.middleware.ConditionalGetMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "newsroom.middleware.StaffOnlyMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
-# Run by StaffOnlyMiddleware for the admin's addresses and requests with a session cookie only.
-STAFF_MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-# axes looks for its middleware in MIDDLEWARE; it is in STAFF_MIDDLEWARE, which covers the login.
-SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
@@ -139,14 +139,14 @@ TEMPLATES = [
         },
     },
     {
-        # The reader-facing pages (templates/jinja2/, articles/templating.py): Jinja2 renders an
+        # The reader-facing pages (templates/jinja2/, website/templating.py): Jinja2 renders an
         # article page about three times faster than Django's templates (docs/performance.md).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "articles.templating.environment",
-            "context_processors": ["articles.context_processors.public_page"],
+            "environment": "website.templating.environment",
+            "context_processors": ["website.context_processors.public_page"],
         },
     },
 ]
@@ -209,13 +209,14 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "55"))
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "30"))
 PAGE_CACHE_SCHEDULE = "articles.services.next_scheduled_change"
 # With REDIS_URL, view counts are buffered in Redis and written to the database at most this
-# often, in one statement (articles/views_buffer.py); 0 writes every view at once.
+# often, in one statement (readership/buffer.py); 0 writes every view at once.
 VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", "5"))
 
 # Background work (jobs/worker.py, `manage.py worker`): Django's tasks framework with the queue in
-# the database (django-tasks-db), and the periodic jobs the worker runs (dotted path: seconds).
+# the database (django-tasks-db: a task commits with the rows it serves), and the periodic jobs
+# the worker runs (PERIODIC_JOBS below: dotted path: seconds).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-# Most-read lists (articles/most_read.py): ranked at most this often per language and period;
+# Most-read lists (readership/most_read.py): ranked at most this often per language and period;
 # readers' views per hour are kept this many days.
 MOST_READ_CACHE_SECONDS = int(os.environ.get("MOST_READ_CACHE_SECONDS", "60"))
 MOST_READ_KEEP_DAYS = 8
@@ -227,9 +228,10 @@ API_SETTLE_SECONDS = int(os.environ.get("API_SETTLE_SECONDS", "10"))
 
 # Telegram channels (distribution/tasks.py): the Bot API's address (Telegram's own, a self-hosted
 # Bot API server, or a test's fake), how long one request may take, how often the worker looks
-# for articles to post (an article goes out at most this long after its publication second),
-# how many certain failures before a post is given up, and how old an article may be to be
-# posted (a worker that was down for a day does not flood the channel with yesterday's news).
+# for articles to post and queues their sending (an article goes out within about this long
+# after its publication second), how many certain failures before a post is given up, and how
+# old an article may be to be posted (a worker that was down for a day does not flood the
+# channel with yesterday's news).
 TELEGRAM_API_BASE = os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org")
 TELEGRAM_TIMEOUT_SECONDS = float(os.environ.get("TELEGRAM_TIMEOUT_SECONDS", "20"))
 TELEGRAM_POLL_SECONDS = int(os.environ.get("TELEGRAM_POLL_SECONDS", "5"))
@@ -241,14 +243,21 @@ SITE_URL = os.environ.get("SITE_URL", "")
 
 PERIODIC_JOBS = {
     # Buffered view counts reach the database even when no reader comes (with REDIS_URL).
-    "articles.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
+    "readership.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
     # Views per hour older than 2 days and per day older than MOST_READ_KEEP_DAYS are deleted.
-    "articles.tasks.prune_views_by_hour": 3600,
-    # Published articles to the agency's Telegram channels; edits and deletions after them.
+    "readership.tasks.prune_views_by_hour": 3600,
+    # Published articles to the agency's Telegram channels, edits and deletions after them:
+    # planned here, sent by the queued tasks distribution.tasks.send_telegram_post/_follow_up.
     "distribution.tasks.deliver_telegram": TELEGRAM_POLL_SECONDS,
+    # Finished tasks older than TASK_KEEP_DAYS (failed: TASK_KEEP_FAILED_DAYS) are deleted.
+    "jobs.tasks.prune_task_results": 3600,
 }
+# Lists other apps add to the admin's desk (articles/desk.py): functions of the user.
+DESK_LISTS = ["readership.desk.most_read_now"]
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))  # doubles with each attempt
+TASK_KEEP_DAYS = int(os.environ.get("TASK_KEEP_DAYS", "7"))
+TASK_KEEP_FAILED_DAYS = int(os.environ.get("TASK_KEEP_FAILED_DAYS", "30"))
 # A worker not seen for this long is dead: the task it was running goes back to the queue.
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
 
@@ -264,6 +273,8 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "ru")
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Kazakh number formats, which Django does not ship (newsroom/formats/kk/formats.py).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 # Stored in UTC, shown in the newsroom's zone (Asia/Almaty is UTC+5 since 2024-03-01).
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_TZ = True
@@ -348,9 +359,6 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = EDITOR_EXTENSIONS
 
 # Tags are matched case-insensitively: "Экономика" and "экономика" are one topic.
 TAGGIT_CASE_INSENSITIVE = True
-
-# bench/run.sh routes a constant 3 KB page at /bench/floor/ to measure the stack's floor.
-BENCH_FLOOR = env_bool("NEWSROOM_BENCH_FLOOR", False)
 
 # How many articles a public list shows per page.
 ARTICLES_PER_PAGE = 20

@@ -1,6 +1,6 @@
 """What the public pages' Jinja2 templates use from the kernel: Django's URLs, dates and
 translations in Jinja2's terms, and the language switcher and canonical address of any page.
-(``articles.templating`` builds the environment with these and the apps' own functions.)"""
+(``website.templating`` builds the environment with these and the apps' own functions.)"""
 
 import functools
 import unicodedata
@@ -18,7 +18,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
 from jinja2 import ChainableUndefined, Environment, pass_context
 
-from newsroom.addresses import slug_url, view_url
+from newsroom.addresses import reverse_in
 
 
 def url(name: str, *args) -> str:
@@ -81,7 +81,7 @@ def language_links(context, translations=None, front_pages=False):
         if code == current:
             url = None  # shown as the current language, not linked
         elif translations is not None:
-            url = versions[code].get_absolute_url() if code in versions else view_url("articles:list", language=code)
+            url = versions[code].get_absolute_url() if code in versions else reverse_in(code, "articles:list")
         else:
             url = translate_url(request.get_full_path(), code)
         links.append(
@@ -121,7 +121,6 @@ def environment(**options) -> Environment:
     env.globals.update(
         static=static,
         url=url,
-        slug_url=slug_url,
         get_language=get_language,
         language_name=language_name,
         language_links=language_links,

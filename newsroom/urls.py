@@ -6,16 +6,18 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from articles.feeds import AllArticlesFeed, atom
-from articles.sitemaps import SITEMAPS, NewsSitemap, article_sitemap
-from articles.views import count_view
 from distribution.api import api as partner_api
 from distribution.api import staff_docs
 from jobs.views import worker_health
 from newsroom.pagecache import public_page
 from newsroom.views import healthz, readyz, robots_txt
+from readership.views import count_view
+from website.feeds import AllArticlesFeed, atom
+from website.sitemaps import SITEMAPS, NewsSitemap
 
 handler400 = "newsroom.views.bad_request"
+handler404 = "newsroom.views.page_not_found"
+handler500 = "newsroom.views.server_error"
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
@@ -37,8 +39,6 @@ urlpatterns = [
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
-    # Before the framework's view for the other sections: same address, written as text.
-    path("sitemap-articles.xml", public_page(article_sitemap), name="sitemap_articles"),
     path(
         "sitemap-<section>.xml",
         public_page(sitemap_views.sitemap),
@@ -54,14 +54,7 @@ urlpatterns = [
 ]
 
 # The public site in Russian at /, in Kazakh at /kk/ and in English at /en/.
-urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
-
-if settings.BENCH_FLOOR:
-    from newsroom.views import bench_floor
-
-    # First, as the bare Django project's only address is (bench/bare): the floor measures the
-    # middleware, not how far down the URL patterns an address is found.
-    urlpatterns.insert(0, path("bench/floor/", bench_floor))
+urlpatterns += i18n_patterns(path("", include("website.urls")), prefix_default_language=False)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -1,4 +1,7 @@
-"""The project's own views: robots.txt, the health checks, the benchmark floor and the 400 page."""
+"""The project's own views: robots.txt, the health checks, and the 400, 404 and 500 pages (the
+503 notice while the database is away)."""
+
+import sys
 
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
@@ -7,6 +10,8 @@ from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+
+from newsroom.middleware import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable
 
 # Paths search engines should not crawl: the admin, search results and preview links, in
 # every language (they also answer noindex).
@@ -46,21 +51,10 @@ def readyz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return HttpResponse("database unavailable\n", content_type="text/plain", status=503)
+        response = HttpResponse("database unavailable\n", content_type="text/plain", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-FLOOR_PAGE = (
-    "<!DOCTYPE html><html lang=ru><head><meta charset=utf-8><title>floor</title></head><body>"
-    + "x" * 2900
-    + "</body></html>"
-).encode()
-
-
-def bench_floor(request):
-    """A constant 3 KB page through the full middleware stack: the benchmark's floor.
-    Routed only when NEWSROOM_BENCH_FLOOR=1 (bench/run.sh sets it)."""
-    return HttpResponse(FLOOR_PAGE)
 
 
 def bad_request(request, exception=None):
@@ -72,3 +66,22 @@ def bad_request(request, exception=None):
         response["Cache-Control"] = "private, no-cache"
         return response
     return defaults.bad_request(request, exception)
+
+
+def page_not_found(request, exception=None):
+    """Django's 404 page (templates/jinja2/404.html, which shows the publisher's footer), or the
+    503 notice when the database is away: Django calls this handler outside the views, where
+    the request log's middleware cannot turn the error into the notice."""
+    try:
+        return defaults.page_not_found(request, exception)
+    except DATABASE_ERRORS as error:
+        return database_unavailable(request, error)
+
+
+def server_error(request):
+    """Django's 500 page; the 503 notice when what failed is the database (a request that lost it
+    anywhere Django does not route errors through the middleware)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
+        return database_unavailable(request, error)
+    return defaults.server_error(request)

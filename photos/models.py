@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.text import PlainTextMixin
 from photos.images import THUMBNAIL_MAX_WIDTH, DatedPath, SafeImageField, rendition_name, rendition_widths
 
 
-class Photo(models.Model):
+class Photo(PlainTextMixin, models.Model):
     """A picture in the library. The file is stored once, under a content-hash name, without
     EXIF/GPS; articles point at it (``Article.photo``, figures in the body) and may override its
     caption for their own use. WebP renditions are made when it is uploaded or re-cropped."""

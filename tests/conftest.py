@@ -1,6 +1,8 @@
 """Fixtures every test gets: production static files, an empty cache, a media folder per test,
-the default language, and a test database that other processes can open too."""
+the default language, and a test database that other processes can open too; and fixtures some
+tests ask for: IPTC's ninjs schema, background worker processes."""
 
+import json
 import os
 import secrets
 import signal
@@ -9,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -17,6 +20,8 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
+# IPTC's ninjs 3.1 schema, vendored with its source and licence (tests/data/README.md).
+NINJS_SCHEMA = ROOT / "tests" / "data" / "ninjs-schema_3.1.json"
 
 # What production serves static files with (settings.py picks it when DEBUG is off).
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -51,6 +56,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, v
     if database["ENGINE"] == "django.db.backends.sqlite3":
         suffix = os.environ.get("PYTEST_XDIST_WORKER", "")
         database.setdefault("TEST", {})["NAME"] = str(var_dir / f"test{suffix}.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def ninjs_validator():
+    """Validates a partner API item against IPTC's ninjs 3.1 schema."""
+    schema = json.loads(NINJS_SCHEMA.read_text())
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 @pytest.fixture(autouse=True)

@@ -130,7 +130,7 @@ def objects(roles):
             backend_name="default",
             run_after=now,
         ),
-        PeriodicJob: PeriodicJob.objects.create(name="articles.tasks.flush_view_counts", interval_seconds=5),
+        PeriodicJob: PeriodicJob.objects.create(name="readership.tasks.flush_view_counts", interval_seconds=5),
         WorkerHeartbeat: WorkerHeartbeat.objects.create(
             worker_id="host-1-abc", hostname="host", pid=1, started_at=now, seen_at=now
         ),

@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import views_buffer
 from articles.models import Article
+from readership import buffer as views_buffer
 from tests.factories import ArticleFactory, PersonFactory, PhotoFactory, PromoBlockFactory, PublisherFactory, country
 
 VNU = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

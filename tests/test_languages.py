@@ -6,18 +6,21 @@ import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlencode, urlsplit
 
+import lxml.html
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import override
 
-from agencies.models import Agency
-from articles.models import Article, Person, Section, Tag
-from tests.articles.test_public_pages import ARTICLE_QUERIES, FRONT_QUERIES, SUBJECT_LIST_QUERIES
+from agencies.models import Agency, PromoBlock
+from articles.models import Article, Country, Person, Section, Tag
 from tests.factories import (
     ArticleFactory,
     PersonFactory,
@@ -27,6 +30,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.migrating import latest, migrate
+from tests.website.test_public_pages import ARTICLE_QUERIES, FRONT_QUERIES, SUBJECT_LIST_QUERIES
+from website import urls as articles_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -36,26 +41,28 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 SHOWN_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "content"}
 
 
-class ForeignWords(HTMLParser):
-    """Cyrillic words a reader of ``language`` meets: text and shown attributes, outside scripts
-    and outside elements that declare another language (``lang="ru"``: the switcher's entries,
-    Russian content)."""
+class PageText(HTMLParser):
+    """What a reader of ``language`` reads: the text and the attributes that are shown or read
+    aloud, outside scripts and styles and outside elements that declare another language
+    (``lang="ru"``: the switcher's entries, a name written in Russian). Every tag ends a piece
+    of text, and each attribute is a piece of its own."""
 
     def __init__(self, language: str):
         super().__init__()
         self.stack: list[tuple[str, str]] = [("", language)]
-        self.words: list[str] = []
+        self.pieces: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        self.pieces.append("\n")
         attrs = dict(attrs)
         language = attrs.get("lang") or self.stack[-1][1]
         if language == self.stack[0][1] and self.stack[-1][0] not in ("script", "style"):
-            for name in SHOWN_ATTRIBUTES & attrs.keys():
-                self.words += CYRILLIC.findall(attrs[name] or "")
+            self.pieces += [f"\n{attrs[name]}\n" for name in sorted(SHOWN_ATTRIBUTES & attrs.keys()) if attrs[name]]
         if tag not in VOID:
             self.stack.append((tag, language))
 
     def handle_endtag(self, tag):
+        self.pieces.append("\n")
         for depth in range(len(self.stack) - 1, 0, -1):
             if self.stack[depth][0] == tag:
                 del self.stack[depth:]
@@ -64,13 +71,19 @@ class ForeignWords(HTMLParser):
     def handle_data(self, data):
         tag, language = self.stack[-1]
         if tag not in ("script", "style") and language == self.stack[0][1]:
-            self.words += CYRILLIC.findall(data)
+            self.pieces.append(data)
+
+
+def page_text(html: str, language: str) -> str:
+    """The page's text in ``language`` (see ``PageText``), its white space made single spaces."""
+    parser = PageText(language)
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.pieces).split())
 
 
 def foreign_words(html: str, language: str) -> list[str]:
-    parser = ForeignWords(language)
-    parser.feed(html)
-    return parser.words
+    return CYRILLIC.findall(page_text(html, language))
 
 
 def json_ld(html: str) -> list[dict]:
@@ -101,30 +114,145 @@ def demo():
     return Article.objects.get(slug="kazakhstan-and-azerbaijan-agree-to-expand-cultural-exchange")
 
 
-def test_english_demo_pages_show_no_cyrillic_outside_the_language_switcher(client, demo):
-    topic = demo.tags.get(name="Дипломатия")
-    person = demo.people.get(slug="aidos-sarsenbaev")
-    pages = [
-        "/en/",
-        demo.get_absolute_url(),
-        f"/en{demo.section.get_absolute_url()}",
-        f"/en{topic.get_absolute_url()}",
-        f"/en{person.get_absolute_url()}",
-        "/en/search/?q=culture",
-    ]
-    found = {}
-    for url in pages:
+# The readers' HTML pages (website/urls.py): the feeds are XML, the preview is for one person.
+HTML_PAGES = {pattern.name for pattern in articles_urls.urlpatterns if "feed" not in pattern.name} - {"preview"}
+
+
+def reader_pages(language: str) -> list[str]:
+    """Every reader's HTML page of the demo in ``language``: the front page, the news feed, the
+    most read (both periods), a search for the newest headline's first word, each published
+    article, and the list of each section, topic, person, author, country and source agency the
+    demo has, and of each day it published on."""
+    with override(language):
+        articles = list(Article.objects.published().filter(language=language).order_by("publish_at"))
+        days = sorted({timezone.localdate(article.publish_at) for article in articles})
+        people = Person.objects.order_by("slug")
+        return [
+            reverse("articles:list"),
+            reverse("articles:news"),
+            reverse("articles:popular"),
+            f"{reverse('articles:popular')}?period=7d",
+            f"{reverse('articles:search')}?{urlencode({'q': articles[-1].title.split()[0]})}",
+            *(article.get_absolute_url() for article in articles),
+            *(section.get_absolute_url() for section in Section.objects.order_by("slug")),
+            *(topic.get_absolute_url() for topic in Tag.objects.order_by("slug")),
+            *(person.get_absolute_url() for person in people),
+            *(reverse("articles:author", kwargs={"slug": person.slug}) for person in people),
+            *(country.get_absolute_url() for country in Country.objects.filter(articles__isnull=False).distinct()),
+            *(reverse("articles:source", kwargs={"slug": agency.slug}) for agency in Agency.objects.order_by("slug")),
+            *(reverse("articles:archive_day", kwargs={"year": d.year, "month": d.month, "day": d.day}) for d in days),
+        ]
+
+
+def read_pages(client, urls: list[str]) -> dict[str, str]:
+    pages = {}
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        if words := foreign_words(response.content.decode(), "en"):
-            found[url] = words
+        pages[url] = response.content.decode()
+    assert {resolve(urlsplit(url).path).url_name for url in urls} == HTML_PAGES  # every kind of page
+    return pages
+
+
+def test_english_demo_pages_show_no_cyrillic_outside_text_marked_with_its_own_language(client, demo):
+    pages = read_pages(client, reader_pages("en"))
+    assert len(pages) > 40
+    found = {url: words for url, html in pages.items() if (words := foreign_words(html, "en"))}
     assert found == {}
+    # Nor does what search engines and sharing cards read.
+    structured = {url: json.dumps(json_ld(html), ensure_ascii=False) for url, html in pages.items()}
+    assert {url: CYRILLIC.findall(text) for url, text in structured.items() if CYRILLIC.search(text)} == {}
     # The checks above looked at pages with content: the English names are there.
-    front = client.get("/en/").content.decode()
+    front = pages["/en/"]
     assert "Politics" in front and "DKNews International News Agency" in front
     assert "Ministry of Culture and Information of the Republic of Kazakhstan" in front
     search = client.get("/en/search/?q=culture").content.decode()
     assert "Kazakhstan and Azerbaijan agree" in search
+    # The other languages stay in the switcher, each marked as what it is.
+    assert re.search(r'<a href="/"[^>]* lang="ru">Русский</a>', front)
+    assert re.search(r'<a href="/kk/"[^>]* lang="kk">[^<]*[ҚқӘәІі][^<]*</a>', front)
+
+
+def russian_only_texts() -> set[str]:
+    """The demo's Russian texts that a Kazakh page must not show: each translated text whose
+    Kazakh version differs, each country's Russian name, and the Russian articles' headlines,
+    leads and photo texts."""
+    texts = set()
+    for model in (Section, Person, Tag, Agency, PromoBlock):
+        for row in model.objects.all():
+            for field in model.translated_fields:
+                russian = " ".join(strip_tags(getattr(row, field)).split())
+                if russian and russian != " ".join(strip_tags(getattr(row, f"{field}_kk")).split()):
+                    texts.add(russian)
+    for country in Country.objects.filter(articles__isnull=False).distinct():
+        if country.name_ru != country.name_kk:
+            texts.add(country.name_ru)
+    for article in Article.objects.filter(language="ru").select_related("photo"):
+        texts |= {article.title, article.lead, article.photo_caption}
+        if article.photo:
+            texts |= {article.photo.alt_text, article.photo.caption, article.photo.credit}
+    return texts - {""}
+
+
+def test_kazakh_demo_pages_show_no_russian_only_text(client, demo):
+    russian = russian_only_texts()
+    assert {"Политика", "Культура", "Казахстан", "DKNews (демо)", "Демонстрационное изображение"} <= russian
+    pages = read_pages(client, reader_pages("kk"))
+    found = {}
+    for url, html in pages.items():
+        text = page_text(html, "kk") + " " + json.dumps(json_ld(html), ensure_ascii=False)
+        if shown := sorted(phrase for phrase in russian if phrase in text):
+            found[url] = shown
+    assert found == {}
+
+
+def test_english_and_kazakh_feeds_are_in_their_language(client, demo):
+    feeds = {
+        "feed_rss": {},
+        "feed_atom": {},
+        "section_feed_rss": {"slug": demo.section.slug},
+        "tag_feed_atom": {"slug": demo.tags.order_by("slug").first().slug},
+        "author_feed_rss": {"slug": demo.authors.get().slug},
+    }
+    russian = russian_only_texts()
+    found = {}
+    for language in ("en", "kk"):
+        with override(language):
+            urls = [reverse(f"articles:{name}", kwargs=kwargs) for name, kwargs in feeds.items()]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            xml = response.content.decode()
+            shown = CYRILLIC.findall(xml) if language == "en" else [phrase for phrase in russian if phrase in xml]
+            if shown:
+                found[url] = shown
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "caption", "credit"),
+    [("en", "A demo image", "DKNews (demo)"), ("kk", "Демонстрациялық сурет", "DKNews (демонстрациялық сурет)")],
+)
+def test_a_demo_photo_has_its_caption_and_credit_in_the_article_language(client, demo, language, caption, credit):
+    article = Article.objects.published().filter(language=language, importance="main").get()
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = re.search(r"<figcaption>(.*?)</figcaption>", html, re.S).group(1)
+    assert figure == f'{caption} <span class="image-credit">{credit}</span>'
+    image = next(block for block in json_ld(html) if block["@type"] == "NewsArticle")["image"][0]
+    assert (image["caption"], image["creditText"]) == (caption, credit)
+
+
+def test_a_name_with_no_latin_spelling_is_marked_russian_on_an_english_page(client, publisher):
+    named = PersonFactory(name="Асель Нурланова", name_en="Asel Nurlanova")
+    unnamed = PersonFactory(name="Ержан Тлеубаев")
+    article = ArticleFactory(language="en")
+    article.people.set([named, unnamed])
+    article.authors.set([unnamed])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'<a href="/en/author/[^"]+" rel="author" lang="ru">Ержан Тлеубаев</a>', html)
+    assert re.search(r'<a href="/en/person/[^"]+" lang="ru">Ержан Тлеубаев</a>', html)
+    assert re.search(r'<a href="/en/person/[^"]+">Asel Nurlanova</a>', html)
+    assert "Тлеубаев" not in " ".join(foreign_words(html, "en"))
 
 
 def test_english_article_shares_and_structured_data_are_in_english(client, demo):
@@ -196,9 +324,12 @@ def test_a_missing_translation_falls_back_to_russian_never_to_nothing(client, pu
 def test_html_in_a_section_name_is_escaped_in_every_language(client, publisher):
     section = SectionFactory(name="<b>Жирный</b>", name_kk='<script>alert("kk")</script>')
     ArticleFactory(language="kk", section=section)
-    html = client.get("/kk/").content.decode()
-    assert "&lt;script&gt;alert(&quot;kk&quot;)&lt;/script&gt;" in html and '<script>alert("kk")' not in html
-    assert "&lt;b&gt;Жирный&lt;/b&gt;" in client.get("/").content.decode()
+    page = lxml.html.fromstring(client.get("/kk/").content)
+    links = [link.text_content() for link in page.iter("a")]
+    assert '<script>alert("kk")</script>' in links  # shown as text,
+    assert not [script for script in page.iter("script") if "alert" in script.text_content()]  # never run
+    page = lxml.html.fromstring(client.get("/").content)
+    assert "<b>Жирный</b>" in [link.text_content() for link in page.iter("a")] and not list(page.iter("b"))
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What an anonymous reader's request skips in the middleware (newsroom/middleware.py): no
 session, no language from cookies or Accept-Language, no nonce, no hash of answers no cache
-keeps; and the view beacon answered before all of it (articles/middleware.py)."""
+keeps; and the view beacon answered before all of it (readership/middleware.py)."""
 
 import logging
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from articles.models import Article
 from articles.services import article_publish, article_withdraw, preview_link_create
 from newsroom.pagecache import pages_changed
-from tests.articles.test_public_pages import VIEW_WRITE_QUERIES
 from tests.factories import ArticleFactory, PersonFactory, PublisherFactory, SectionFactory, UserFactory
 from tests.reading import beacon_url, read, send_beacon
+from tests.website.test_public_pages import VIEW_WRITE_QUERIES
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import logging
 import pytest
 from django.core.cache import cache
 
-from articles import views_buffer
 from newsroom.pagecache import pages_changed
+from readership import buffer as views_buffer
 from tests.factories import ArticleFactory, PublisherFactory
 from tests.reading import read
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from distribution.models import ApiKey
 from tests.conftest import subprocess_env
 from tests.factories import ArticleFactory, PersonFactory, PhotoFactory, PublisherFactory, UserFactory
 
@@ -103,6 +105,39 @@ print(page.status_code, page.get("Retry-After"), ready.status_code)
 print(page.content.decode())
 """
 
+# Every kind of address, each with what it needs to reach the database: a partner's key of the
+# right shape, a staff session cookie, a token for the view beacon.
+EVERY_ADDRESS = """
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+django.setup()
+from django.test import Client
+anonymous = Client(raise_request_exception=False)
+staff = Client(raise_request_exception=False)
+staff.cookies["sessionid"] = "a" * 32
+for who, method, path in [
+    *(("reader", "get", path) for path in os.environ["ADDRESSES"].split()),
+    ("reader", "post", "/views/5?t=0123456789abcdef"),
+    ("reader", "head", "/news/"),
+    ("staff", "get", "/"),
+    ("staff", "get", "/news/some-article/"),
+    ("staff", "get", "/admin/"),
+    ("staff", "get", "/admin/articles/article/"),
+]:
+    client = staff if who == "staff" else anonymous
+    response = getattr(client, method)(path, HTTP_AUTHORIZATION="Bearer nrk_abcdefgh_not-a-real-secret")
+    print(who, method, path, response.status_code, response.get("Retry-After"))
+"""
+# What needs the database: every public page, feed, sitemap, the beacon, the partner API, a page
+# that does not exist (old addresses are looked up), the 404 of a preview link.
+NEEDS_DATABASE = """
+/ /news/ /news/some-article/ /kk/ /en/news/x/ /popular/ /popular/?period=7d /section/x/ /topic/x/ /person/x/
+/author/x/ /country/kz/ /source/x/ /2026/11/26/ /search/?q=x /news/?before=1-1 /feed.rss /feed.atom
+/kk/feed.atom /feeds/all.rss /feeds/all.atom /section/x/feed.rss /topic/x/feed.atom /author/x/feed.rss
+/sitemap.xml /sitemap-news.xml /sitemap-articles.xml /sitemap-sections.xml /views/5 /api/v1/items
+/api/v1/items?since=x /api/v1/items/5 /nothing-here/ /?p=5 /preview/abc/ /readyz /healthz/worker
+""".split()
+
 
 @pytest.mark.parametrize(
     "database_url",
@@ -115,6 +150,28 @@ def test_database_outage_is_a_503_with_the_sites_notice(database_url):
     assert first_line == "503 5 503", result.stdout + result.stderr
     assert "Сайт ненадолго недоступен" in page
     assert "Traceback" not in page and "OperationalError" not in page
+
+
+def test_while_the_database_is_away_every_address_answers_503_and_logs_no_traceback(production_static):
+    """Production settings, PostgreSQL unreachable: whatever answers (a view, a middleware ahead of
+    the others such as the view beacon's or the old addresses', Django's 404 handler) gives the
+    notice with Retry-After; addresses that need no database still answer."""
+    result = run_python(
+        EVERY_ADDRESS,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="testserver",
+        NEWSROOM_VAR_DIR=str(production_static.parent),
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/test",
+        ADDRESSES=" ".join(NEEDS_DATABASE),
+    )
+    answers = {tuple(line.split()[:3]): line.split()[3:] for line in result.stdout.splitlines()}
+    assert len(answers) == len(NEEDS_DATABASE) + 6, result.stdout + result.stderr
+    for (who, method, path), (status, retry_after) in answers.items():
+        assert (status, retry_after) == ("503", "5"), (who, method, path, status)
+    assert "Traceback" not in result.stderr and "Internal Server Error" not in result.stderr
+    assert "database unavailable: POST /views/5: OperationalError" in result.stderr
 
 
 # -- Logins ------------------------------------------------------------------------------------
@@ -287,3 +344,42 @@ def test_one_log_line_per_request_without_cookies_or_query(client, caplog):
     lines = [record.getMessage() for record in caplog.records if record.name == "newsroom.requests"]
     assert len(lines) == 1 and re.fullmatch(r"GET /search/ 200 [\d.]+ms( queries=\d+)? user=-", lines[0]), lines
     assert "secret-session-value" not in caplog.text and "личный" not in caplog.text
+
+
+# -- Addresses a bot can type ------------------------------------------------------------------
+
+# A NUL byte in each part of a request that reaches a query: the path of every kind of public
+# address, its query parameters, a partner's Authorization header. PostgreSQL refuses a NUL in a
+# text, so one that reached a query would be a 500; each must be a 4xx.
+NUL_ADDRESSES = [
+    *(
+        f"{prefix}{path}"
+        for prefix in ("", "/kk", "/en")
+        for path in (
+            "/news/%00/", "/news/a%00b/", "/section/%00/", "/topic/%00/", "/person/%00/", "/author/%00/",
+            "/country/%00/", "/source/%00/", "/%00", "/preview/%00/", "/2026/11/%00/", "/section/%00/feed.rss",
+            "/topic/%00/feed.atom", "/author/%00/feed.rss",
+        )
+    ),
+    "/sitemap-%00.xml", "/views/%00", "/feeds/%00", "/search/?q=%00", "/search/?q=a%00b&page=%00", "/?p=%00",
+    "/news/?before=%00", "/popular/?period=%00", "/section/x/?page=%00", "/feed.rss?x=%00",
+    "/sitemap-articles.xml?p=%00", "/sitemap.xml?p=%00", "/api/v1/items?language=%00", "/api/v1/items?section=%00",
+    "/api/v1/items?topic=%00", "/api/v1/items?topic=a%00", "/api/v1/items?since=%00", "/api/v1/items/%00",
+    "/api/v1/items?limit=%00",
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_anywhere_in_a_request_is_a_4xx_never_a_500():
+    PublisherFactory()
+    ArticleFactory()
+    key = ApiKey.issue("Партнёр")[1]
+    client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {key}")
+    answers = {address: client.get(address).status_code for address in NUL_ADDRESSES}
+    assert {address: status for address, status in answers.items() if status >= 500} == {}
+    # A path with a NUL names nothing; a parameter with one is refused, or cleaned (a search, an
+    # unknown parameter a page ignores) and answered as without it.
+    cleaned = {"/search/?q=%00", "/?p=%00", "/popular/?period=%00", "/feed.rss?x=%00", "/sitemap.xml?p=%00"}
+    assert {address for address, status in answers.items() if status < 400} == cleaned
+    for token in ("nrk_abc\x00efgh_secret", f"{key}\x00", "nrk_\x00"):
+        assert Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/v1/items").status_code == 401

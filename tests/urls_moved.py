@@ -2,4 +2,4 @@
 
 from django.urls import include, path
 
-urlpatterns = [path("moved/", include("articles.urls"))]
+urlpatterns = [path("moved/", include("website.urls"))]

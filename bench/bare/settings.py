@@ -1,6 +1,6 @@
 """A bare Django project for the benchmark's yardstick: ``django-admin startproject``'s settings
 (its default middleware and apps), production-like (DEBUG off), and one view returning the same
-constant 3 KB page as the project's floor (``newsroom.views.bench_floor``). bench/run.py serves
+constant 3 KB page as the project's floor (bench/floor). bench/run.py serves
 it with the project's own gunicorn.conf.py, so the two differ only in what the project adds."""
 
 import secrets

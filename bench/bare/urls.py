@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from newsroom.views import FLOOR_PAGE
+from bench.floor import FLOOR_PAGE
 
 
 def page(request):

@@ -230,7 +230,8 @@ def test_two_editors_publishing_at_once_make_one_log_entry(editor):
     assert LogEntry.objects.filter(object_id=str(article.pk)).count() == 1
 
 
-def test_editor_schedules_in_newsroom_time_and_the_changelist_says_scheduled(client, editor):
+def test_editor_schedules_in_newsroom_time_and_the_changelist_says_scheduled(client, editor, time_machine):
+    time_machine.move_to(dt.datetime(2030, 11, 30, 18, 55, tzinfo=dt.UTC))  # 23:55 in Almaty, the evening before
     article = ArticleFactory(status="review", publish_at=None)
     client.force_login(editor)
     data = form_data(

@@ -1,21 +1,9 @@
-"""Fixtures of the partner API's tests: a partner's key, a client that sends it, and IPTC's
-ninjs 3.1 schema (tests/data/, with its source and licence)."""
+"""Fixtures of the partner API's tests: a partner's key and a client that sends it (IPTC's
+ninjs schema, ``ninjs_validator``, is in tests/conftest.py)."""
 
-import json
-from pathlib import Path
-
-import jsonschema
 import pytest
 
 from distribution.models import ApiKey
-
-NINJS_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "ninjs-schema_3.1.json"
-
-
-@pytest.fixture(scope="session")
-def ninjs_validator():
-    schema = json.loads(NINJS_SCHEMA.read_text())
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 @pytest.fixture

@@ -150,7 +150,7 @@ def start_gunicorn(env: dict) -> SiteServer | None:
                 if answer.headers.get("X-Test-Server") == token:
                     return SiteServer(url=url, process=process)
                 break
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # not listening, or its worker still booting
             if time.monotonic() > deadline:
                 break
             time.sleep(0.1)

@@ -93,8 +93,10 @@ def test_an_export_becomes_articles_with_a_report_for_every_item(uploads):
     assert not Article.objects.filter(title="В корзине").exists()
 
 
-def test_old_addresses_answer_301_to_the_new_ones(client, uploads):
+def test_old_addresses_answer_301_to_the_new_ones(client, uploads, time_machine):
     run(EXPORT, "--uploads", uploads)
+    scheduled = Article.objects.get(imported_from__source_id="4001")
+    time_machine.move_to(scheduled.publish_at - dt.timedelta(hours=1))  # its hour before, on any day
     rate = Article.objects.get(title="Нацбанк сохранил базовую ставку")
     for old in ("/2013/01/11/natsbank-sohranil-stavku/", "/2013/01/11/natsbank-sohranil-stavku", "/?p=1177"):
         response = client.get(old)
@@ -110,6 +112,8 @@ def test_old_addresses_answer_301_to_the_new_ones(client, uploads):
     assert not any("moving_legacyredirect" in query["sql"] for query in queries)  # pages: none
     # A scheduled or draft article's old address does not give its new one away before its time.
     assert client.get("/2031/01/01/zhospar/").status_code == 404
+    time_machine.move_to(scheduled.publish_at)
+    assert client.get("/2031/01/01/zhospar/")["Location"] == scheduled.get_absolute_url()
     assert client.get("/?p=3001").status_code == 200  # the draft's short link: just the front page
     assert client.get("/?utm_source=x").status_code == 200  # the front page, as before
 
@@ -292,3 +296,42 @@ def test_an_editor_adds_an_old_address_by_hand(client):
     assert 'value="https://old.dknews.kz/about/"' in page  # what was typed is kept
     assert client.post(url, {"old_path": "/about/", "url": "/news/"}).status_code == 302
     assert client.get("/about/").headers["Location"] == "/news/"
+
+
+PROTECTED = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Агентство</title><link>https://old.dknews.kz</link><wp:wxr_version>1.2</wp:wxr_version>
+<item>
+  <title><![CDATA[Запись под паролем]]></title>
+  <wp:post_id>4502</wp:post_id>
+  <content:encoded><![CDATA[<p>Только для тех, кто знает пароль.</p>]]></content:encoded>
+  <wp:post_date_gmt><![CDATA[2015-05-06 05:05:05]]></wp:post_date_gmt>
+  <wp:status><![CDATA[publish]]></wp:status>
+  <wp:post_password><![CDATA[sekret-parol]]></wp:post_password>
+  <wp:post_type><![CDATA[post]]></wp:post_type>
+</item>
+</channel></rss>
+"""
+
+
+def test_a_password_protected_post_is_a_draft_here_and_its_password_is_not_kept(tmp_path, client):
+    export = tmp_path / "protected.xml"
+    export.write_text(PROTECTED)
+    report = run(export)
+    article = Article.objects.get(title="Запись под паролем")
+    assert article.status == "draft" and "password-protected in WordPress: imported as a draft" in report
+    assert "sekret-parol" not in report and client.get(article.get_absolute_url()).status_code == 404
+    assert run(export).count("unchanged 1") == 1  # and a second run leaves it as it is
+
+
+def test_a_protected_post_an_older_import_published_becomes_a_draft_and_the_others_stay_unchanged(tmp_path, uploads):
+    first = run(EXPORT, "--uploads", uploads)
+    assert "created 5" in first
+    export = tmp_path / "protected.xml"
+    export.write_text(PROTECTED.replace("<wp:post_password><![CDATA[sekret-parol]]></wp:post_password>", ""))
+    run(export)  # as the importer did before it read passwords: published
+    assert Article.objects.published().filter(title="Запись под паролем").exists()
+    export.write_text(PROTECTED)
+    assert "updated 1" in run(export) and not Article.objects.published().filter(title="Запись под паролем").exists()
+    assert "unchanged 5" in run(EXPORT, "--uploads", uploads)  # posts without a password: the same hash

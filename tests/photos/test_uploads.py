@@ -1,6 +1,7 @@
 """Photo uploads to the library through the admin, with real generated files; renditions; the
 lead photo on the article page."""
 
+import datetime as dt
 import io
 import re
 import struct
@@ -10,6 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import ExifTags, Image, features
 
 from articles.models import Article
@@ -211,3 +213,21 @@ def test_an_article_may_caption_a_library_photo_its_own_way(client):
     other = ArticleFactory(photo=photo)
     assert "<figcaption>Подпись для этой статьи" in client.get(own.get_absolute_url()).content.decode()
     assert "<figcaption>Подпись в библиотеке" in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_the_month_filter_takes_months_in_newsroom_time(client, time_machine):
+    from tests.factories import PhotoFactory
+
+    # 23:30 and 00:30 in Almaty across New Year; both are still 31 December in UTC.
+    eve = dt.datetime(2026, 12, 31, 18, 30, tzinfo=dt.UTC)
+    time_machine.move_to(eve, tick=False)
+    old_year = PhotoFactory(caption="Снято в старом году")
+    time_machine.move_to(eve + dt.timedelta(hours=1), tick=False)
+    new_year = PhotoFactory(caption="Снято в новом году")
+    client.force_login(UserFactory(username="boss", is_superuser=True))
+    url = reverse("admin:photos_photo_changelist")
+    for photo, other in ((old_year, new_year), (new_year, old_year)):
+        month = f"{timezone.localtime(photo.created_at):%Y-%m}"
+        assert f'href="?month={month}"' in client.get(url).content.decode()
+        html = client.get(url, {"month": month}).content.decode()
+        assert photo.caption in html and other.caption not in html

@@ -1,0 +1,1 @@
+"""Number and date formats Django has no locale files for (``FORMAT_MODULE_PATH``)."""
