@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # PostgreSQL's search lookups and index classes (trigram indexes on expressions: OpClass);
+    # harmless on SQLite, where nothing uses them.
+    "django.contrib.postgres",
     "django_prose_editor",
     "django_tasks_db",
     "taggit",

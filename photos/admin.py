@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Max, Min
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,7 +13,15 @@ from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin import AdminNames, AdminNamesMixin, ForgetsCachedReadsMixin
+from newsroom import admin as newsroom_admin
+from newsroom.admin import (
+    AdminNames,
+    AdminNamesMixin,
+    ForgetsCachedReadsMixin,
+    IndexedSearchMixin,
+    LargeListMixin,
+    words_condition,
+)
 from photos.forms import PhotoForm
 from photos.models import Photo
 from photos.services import photo_save
@@ -38,14 +46,24 @@ def photo_json(photo: Photo) -> dict:
 
 
 class MonthFilter(admin.SimpleListFilter):
-    """Uploaded in: one of the months that have photos, newest first."""
+    """Uploaded in: one of the last 36 months of the library, newest first. The months come
+    from the newest and oldest upload (two probes of the ``created_at`` index), not from a
+    ``SELECT DISTINCT`` over every photo, which took a second at 500,000 photos."""
 
     title = _("month")
     parameter_name = "month"
+    months = 36
 
     def lookups(self, request, model_admin):
-        months = model_admin.get_queryset(request).dates("created_at", "month", order="DESC")[:36]
-        return [(f"{month:%Y-%m}", f"{MONTHS[month.month]} {month.year}") for month in months]
+        span = model_admin.get_queryset(request).aggregate(first=Min("created_at"), last=Max("created_at"))
+        if span["last"] is None:
+            return []
+        first, month = timezone.localtime(span["first"]).date(), timezone.localtime(span["last"]).date()
+        choices, month = [], month.replace(day=1)
+        while month >= first.replace(day=1) and len(choices) < self.months:
+            choices.append((f"{month:%Y-%m}", f"{MONTHS[month.month]} {month.year}"))
+            month = (month - dt.timedelta(days=1)).replace(day=1)
+        return choices
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -60,7 +78,7 @@ class MonthFilter(admin.SimpleListFilter):
 
 
 @admin.register(Photo)
-class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, admin.ModelAdmin):
+class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, IndexedSearchMixin, LargeListMixin, admin.ModelAdmin):
     names = AdminNames(
         add=_("Add photo"),
         change=_("Change photo"),
@@ -78,6 +96,7 @@ class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, admin.ModelAdmin):
     list_select_related = ["uploaded_by"]
     list_filter = [MonthFilter, "uploaded_by"]
     search_fields = ["caption", "credit", "alt_text"]
+    search_starting_first = False  # newest first: matches are spread over the years
     list_per_page = 48
     readonly_fields = ["preview", "size", "used_in", "uploaded_by", "created_at"]
     fieldsets = [
@@ -150,12 +169,13 @@ class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, admin.ModelAdmin):
         if request.GET.get("id", "").isdigit():
             photos = photos.filter(pk=request.GET["id"])
         term = " ".join(request.GET.get("term", "").split())[:100]
-        for word in term.split():
-            photos = photos.filter(Q(caption__icontains=word) | Q(credit__icontains=word) | Q(alt_text__icontains=word))
+        if term:
+            photos = photos.filter(words_condition(self.search_fields, term))
         page = request.GET.get("page", "1")
         page = max(1, int(page)) if page.isdigit() else 1
         start = (page - 1) * CHOICES_PER_PAGE
-        rows = list(photos[start : start + CHOICES_PER_PAGE + 1])
+        # Scrolled past the cap (or a page typed by hand): nothing more; a search finds the rest.
+        rows = list(photos[start : start + CHOICES_PER_PAGE + 1]) if start < newsroom_admin.LIST_CAP else []
         return JsonResponse(
             {
                 "results": [photo_json(photo) for photo in rows[:CHOICES_PER_PAGE]],

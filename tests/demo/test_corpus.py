@@ -7,9 +7,11 @@ import random
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Person, Tag
 from demo.management.commands.generate_corpus import LONG_TAIL, sentence
+from photos.models import Photo
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,25 @@ def test_the_corpus_links_are_valid_and_the_articles_searchable():
             assert cursor.fetchone()[0] == 0, table
         cursor.execute("SELECT count(*) FROM articles_article WHERE slug LIKE 'corpus-%%' AND search_vector IS NULL")
         assert cursor.fetchone()[0] == 0
+
+
+def test_generate_corpus_adds_the_admins_rows_once_each_option_a_total():
+    """The admin's benchmark: more topics and people, a photo library sharing the demo's image,
+    and articles in the newsroom's hands (every status, several journalists); a second run
+    adds nothing."""
+    options = {"articles": 10, "workers": 1, "topics": 3_010, "people": 5_010, "photos": 30, "unpublished": 40}
+    call_command("generate_corpus", **options, stdout=io.StringIO())
+    call_command("generate_corpus", **options, stdout=io.StringIO())
+    assert Tag.objects.filter(slug__startswith="corpus-topic-").count() == 3_010
+    assert Person.objects.filter(slug__startswith="corpus-person-").count() == 5_010
+    assert Photo.objects.count() == 30
+    shared = set(Photo.objects.filter(sha256="").values_list("image", flat=True))
+    assert len(shared) == 1 and Photo.objects.filter(image__in=shared).exclude(sha256="").exists()
+    desk = Article.objects.filter(slug__startswith="desk-corpus-")
+    assert desk.count() == 40 and Article.objects.filter(slug__startswith="corpus-").count() == 10
+    assert set(desk.values_list("status", flat=True)) == {"draft", "review", "published", "withdrawn"}
+    assert desk.filter(status="published").count() == desk.filter(publish_at__gt=timezone.now()).count()  # scheduled
+    assert desk.values("created_by").distinct().count() > 3
+    assert desk.filter(created_by__username="journalist").exists()
+    assert not desk.filter(created_by__isnull=True).exists()
+    assert not desk.filter(status_changed_at__isnull=True).exists()

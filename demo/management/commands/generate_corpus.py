@@ -1,12 +1,16 @@
 """Fill the database with a realistic corpus for benchmarks: sections, topics, people, and
-N published articles with their topics, people, authors and countries.
+N published articles with their topics, people, authors and countries; for the admin's
+benchmark (bench/admin.py), more topics and people, a photo library, and the articles still in
+the newsroom's hands (drafts, in review, scheduled, withdrawn) by several journalists.
 
     manage.py generate_corpus --articles 1000000
+    manage.py generate_corpus --articles 1000000 --topics 100000 --people 50000 --photos 500000 \
+        --unpublished 30000
 
 On PostgreSQL the rows go in with COPY from two worker processes (``--workers``); elsewhere
 with bulk inserts. Rows are written directly, so the admin's history is not written for them.
 Ends with ANALYZE, so the planner knows the tables' sizes before the first page is served.
-Running it again adds only the missing rows.
+Running it again adds only the missing rows: each option is a total, not an increment.
 """
 
 import multiprocessing
@@ -15,6 +19,8 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, connections, transaction
@@ -42,6 +48,26 @@ ARTICLE_COLUMNS = (
     "id title slug lead body language photo_id photo_caption status publish_at created_at updated_at version "
     "version_at source_id section_id"
 ).split()
+# The articles in the newsroom's hands (--unpublished) also have an author account and the
+# time their status changed (the desk's review queue waits by it).
+DESK_COLUMNS = [*ARTICLE_COLUMNS, "created_by_id", "status_changed_at"]
+DESK_SLUG = "desk-corpus-"  # not "corpus-": that prefix counts the published corpus
+# Their share of each status, and how many journalists write them (the demo's one among them).
+DESK_STATUSES = {"draft": 70, "review": 5, "scheduled": 5, "withdrawn": 20}
+JOURNALISTS = 8
+FIRST_NAMES = (
+    "Айгерим Асель Дана Жанар Мадина Гульнара Алия Сауле Ерлан Нурлан Данияр Асхат Арман Серик Тимур Ержан "
+    "Ольга Елена Наталья Ирина Сергей Андрей Дмитрий Алексей"
+).split()
+SURNAME_ENDINGS = ["ов", "ев", "ова", "ева", "ин", "ина", "улы", "кызы", "ский", "бекова"]
+POSITIONS = (
+    "министр|заместитель министра|аким области|аким города|депутат мажилиса|сенатор|посол|председатель правления|"
+    "директор департамента|эксперт|экономист|политолог|спортсмен|тренер|ректор университета|главный врач"
+).split("|")
+CREDITS = (
+    "Фото: пресс-служба акимата|Фото: пресс-служба министерства|Фото: DKNews|Фото: Kazinform|Фото: Акорда|"
+    "Фото: из открытых источников|Фото: Reuters|Фото: AP"
+).split("|")
 
 
 _generator = None
@@ -87,14 +113,25 @@ class Command(BaseCommand):
         parser.add_argument("--articles", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--workers", type=int, default=2, help="PostgreSQL: processes writing at once")
+        parser.add_argument("--topics", type=int, default=TOPICS, help="corpus topics in all (at least 3,000)")
+        parser.add_argument("--people", type=int, default=PEOPLE, help="corpus people in all (at least 5,000)")
+        parser.add_argument(
+            "--photos", type=int, default=0, help="photos in the library in all (rows sharing the demo's image)"
+        )
+        parser.add_argument(
+            "--unpublished",
+            type=int,
+            default=0,
+            help="articles in the newsroom's hands in all: drafts, in review, scheduled, withdrawn",
+        )
 
-    def handle(self, *args, articles, seed, workers, **options):
+    def handle(self, *args, articles, seed, workers, topics, people, photos, unpublished, **options):
         self.rng = random.Random(seed)
         self.seed = seed
         self.total = articles
         started = time.monotonic()
         call_command("load_demo", stdout=self.stdout)  # the publisher, accounts and a lead image
-        self.prepare()
+        self.prepare(topics=topics, people=people)
         done = Article.objects.filter(slug__startswith="corpus-").count()
         batches = [(first, min(first + BATCH, articles)) for first in range(done, articles, BATCH)]
         if connection.vendor == "postgresql":
@@ -122,6 +159,8 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     self.bulk_create([self.article(n, self.rng) for n in range(first, last)])
                 self.stdout.write(f"{last} articles, {time.monotonic() - started:.0f} s")
+        self.add_photos(photos)
+        self.add_unpublished(unpublished)
         if connection.vendor == "postgresql":
             self.readers()
         with connection.cursor() as cursor:
@@ -130,6 +169,168 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Corpus ready: {articles} articles in {time.monotonic() - started:.0f} s")
         )
+
+    # -- What the admin's benchmark needs beside the published corpus (each a total) --
+
+    def copy_rows(self, model, columns: list[str], rows) -> None:
+        """Rows of ``model`` (dicts of ``columns``, ids from the table's own sequence): COPY on
+        PostgreSQL, bulk inserts elsewhere."""
+        if connection.vendor == "postgresql":
+            with transaction.atomic(), connection.cursor() as cursor:
+                with cursor.cursor.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row([row[column] for column in columns])
+        else:
+            model.objects.bulk_create((model(**row) for row in rows), batch_size=BATCH)
+
+    def add_topics(self, total: int) -> None:
+        """Topics past the first ``TOPICS``, up to ``total``: two words of the newsroom's vocabulary
+        and one of its long tail, a third of them with a Kazakh name."""
+        done = max(TOPICS, Tag.objects.filter(slug__startswith="corpus-topic-").count())
+        if total <= done:
+            return
+
+        def rows():
+            for n in range(done, total):
+                rng = random.Random(f"{self.seed}-topic-{n}")
+                name = f"{sentence(rng, WORDS, 2)} {rng.choice(LONG_TAIL)} {n}"
+                kazakh = f"{sentence(rng, KAZAKH, 2)} {n}" if rng.random() < 1 / 3 else ""
+                yield {"name": name, "slug": f"corpus-topic-{n}", "name_kk": kazakh, "name_en": "", "description": ""}
+
+        self.copy_rows(Tag, ["name", "slug", "name_kk", "name_en", "description"], rows())
+        self.stdout.write(f"{total - done} topics added")
+
+    def add_people(self, total: int) -> None:
+        """People past the first ``PEOPLE``, up to ``total``: a first name and a surname, a
+        position, some with an organisation."""
+        done = max(PEOPLE, Person.objects.filter(slug__startswith="corpus-person-").count())
+        if total <= done:
+            return
+
+        def rows():
+            for n in range(done, total):
+                rng = random.Random(f"{self.seed}-person-{n}")
+                surname = rng.choice(LONG_TAIL).capitalize() + rng.choice(SURNAME_ENDINGS)
+                yield {
+                    "name": f"{rng.choice(FIRST_NAMES)} {surname}",
+                    "slug": f"corpus-person-{n}",
+                    "position": rng.choice(POSITIONS),
+                    "organisation": sentence(rng, WORDS, 2) if rng.random() < 0.5 else "",
+                    "bio": "",
+                    "photo": "",
+                }
+
+        self.copy_rows(Person, ["name", "slug", "position", "organisation", "bio", "photo"], rows())
+        self.stdout.write(f"{total - done} people added")
+
+    def journalists(self) -> list[int]:
+        """The accounts that write the articles in the newsroom's hands: the demo's journalist
+        and a few more (no password: nobody logs in as them)."""
+        users = [get_user_model().objects.get(username="journalist")]
+        group = Group.objects.get(name="Journalist")
+        for n in range(1, JOURNALISTS):
+            user, created = get_user_model().objects.get_or_create(
+                username=f"corpus-journalist-{n}", defaults={"first_name": FIRST_NAMES[n], "is_staff": True}
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                user.groups.add(group)
+            users.append(user)
+        return [user.pk for user in users]
+
+    def add_photos(self, total: int) -> None:
+        """Library photos up to ``total`` in all: rows that share the demo's image file (the
+        admin's list shows the renditions already made for it), uploaded over the years by the
+        newsroom's accounts, with a caption, a description and a credit."""
+        demo = Photo.objects.exclude(image="").order_by("pk").first()
+        done = Photo.objects.count()
+        if total <= done or demo is None:
+            return
+        uploaders = [*self.journalists(), get_user_model().objects.get(username="editor").pk]
+        count = total - done
+
+        def rows():
+            for n in range(count):
+                rng = random.Random(f"{self.seed}-photo-{done + n}")
+                age = (count - n) / count * YEARS_OF_NEWS * 365 * 24 * 3600  # uploaded in id order
+                yield {
+                    "image": demo.image.name,
+                    "alt_text": sentence(rng, WORDS, 6),
+                    "caption": sentence(rng, WORDS, 8) if rng.random() < 0.8 else "",
+                    "credit": rng.choice(CREDITS),
+                    "focal_x": 50,
+                    "focal_y": 50,
+                    "width": demo.width,
+                    "height": demo.height,
+                    "sha256": "",  # the unique constraint holds only for real uploads
+                    "uploaded_by_id": rng.choice(uploaders),
+                    "created_at": self.now - timedelta(seconds=age),
+                }
+
+        columns = ["image", "alt_text", "caption", "credit", "focal_x", "focal_y", "width", "height", "sha256"]
+        self.copy_rows(Photo, [*columns, "uploaded_by_id", "created_at"], rows())
+        self.stdout.write(f"{count} photos added")
+
+    def add_unpublished(self, total: int) -> None:
+        """Articles in the newsroom's hands, up to ``total``: drafts (most written in the last
+        two weeks, the rest left behind over the years), articles in review (sent in the last
+        three days), scheduled ones (the next two weeks) and withdrawn ones (over the years), by
+        ``JOURNALISTS`` accounts, the demo's journalist among them."""
+        done = Article.objects.filter(slug__startswith=DESK_SLUG).count()
+        if total <= done:
+            return
+        authors = self.journalists()
+        first_id = (Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        day = 24 * 3600
+        rows = []
+        for n in range(done, total):
+            rng = random.Random(f"{self.seed}-desk-{n}")
+            row = self.article(n, rng)
+            state = rng.choices(list(DESK_STATUSES), weights=list(DESK_STATUSES.values()))[0]
+            if state == "draft":
+                age = rng.uniform(0, 14 * day) if rng.random() < 0.6 else rng.uniform(0, YEARS_OF_NEWS * 365 * day)
+                created = self.now - timedelta(seconds=age)
+                publish_at, changed, version_at = None, created, created
+            elif state == "review":
+                created = self.now - timedelta(seconds=rng.uniform(3600, 3 * day))
+                changed = created + (self.now - created) * rng.random()
+                publish_at, version_at = None, changed
+            elif state == "scheduled":
+                created = self.now - timedelta(seconds=rng.uniform(0, 2 * day))
+                publish_at = self.now + timedelta(seconds=rng.uniform(3600, 14 * day))
+                changed, version_at = created, publish_at
+            else:
+                publish_at = self.now - timedelta(seconds=rng.uniform(day, YEARS_OF_NEWS * 365 * day))
+                created = publish_at
+                changed = version_at = publish_at + timedelta(seconds=rng.uniform(600, 3 * day))
+            row |= {
+                "id": first_id + n - done,
+                "slug": f"{DESK_SLUG}{n}",
+                "status": Article.Status.PUBLISHED if state == "scheduled" else state,
+                "publish_at": publish_at,
+                "created_at": created,
+                "updated_at": changed,
+                "version_at": version_at,
+                "status_changed_at": changed,
+                "created_by_id": rng.choice(authors),
+            }
+            rows.append(row)
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            if connection.vendor == "postgresql":
+                with transaction.atomic():
+                    self.copy(batch, DESK_COLUMNS)
+            else:
+                with transaction.atomic():
+                    self.bulk_create(batch, DESK_COLUMNS)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), "
+                    "(SELECT max(id) FROM articles_article))"
+                )
+        self.stdout.write(f"{total - done} articles in the newsroom's hands added")
 
     def readers(self) -> None:
         """PostgreSQL: readers' views per hour (and their sums per day) for the last
@@ -177,7 +378,7 @@ class Command(BaseCommand):
             connection.close()
         return batch
 
-    def prepare(self):
+    def prepare(self, *, topics: int = TOPICS, people: int = PEOPLE):
         rng = self.rng
         self.publisher = Agency.objects.publisher()
         self.photo = Photo.objects.values_list("pk", flat=True).first()  # the demo's lead photo
@@ -186,6 +387,7 @@ class Command(BaseCommand):
             [Tag(name=f"{sentence(rng, WORDS, 2)} {n}", slug=f"corpus-topic-{n}") for n in range(TOPICS)],
             ignore_conflicts=True,
         )
+        self.add_topics(topics)
         self.tags = list(Tag.objects.filter(slug__startswith="corpus-topic-").values_list("pk", flat=True))
         Person.objects.bulk_create(
             [
@@ -194,6 +396,7 @@ class Command(BaseCommand):
             ],
             ignore_conflicts=True,
         )
+        self.add_people(people)
         self.people = list(Person.objects.filter(slug__startswith="corpus-person-").values_list("pk", flat=True))
         self.countries = list(Country.objects.values_list("pk", flat=True))
         self.skip_link_checks = False
@@ -234,13 +437,13 @@ class Command(BaseCommand):
             "countries": [rng.choice(self.countries)],
         }
 
-    def copy(self, rows: list[dict]) -> None:
+    def copy(self, rows: list[dict], columns: list[str] = ARTICLE_COLUMNS) -> None:
         """PostgreSQL: COPY the articles (ids given) and their four link tables."""
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor, for COPY
-            with raw.copy(f"COPY articles_article ({', '.join(ARTICLE_COLUMNS)}) FROM STDIN") as copy:
+            with raw.copy(f"COPY articles_article ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([row[column] for column in ARTICLE_COLUMNS])
+                    copy.write_row([row[column] for column in columns])
             links = [
                 ("articles_taggedarticle", "content_object_id", "tag_id", "tags"),
                 ("articles_article_people", "article_id", "person_id", "people"),
@@ -261,9 +464,9 @@ class Command(BaseCommand):
             if self.skip_link_checks:
                 raw.execute("SET LOCAL session_replication_role = DEFAULT")
 
-    def bulk_create(self, rows: list[dict]) -> None:
+    def bulk_create(self, rows: list[dict], columns: list[str] = ARTICLE_COLUMNS) -> None:
         """Any database: bulk inserts (slower; for small corpora on SQLite)."""
-        fields = [column for column in ARTICLE_COLUMNS if column != "id"]
+        fields = [column for column in columns if column != "id"]
         created = Article.objects.bulk_create([Article(**{field: row[field] for field in fields}) for row in rows])
         TaggedArticle.objects.bulk_create(
             [
