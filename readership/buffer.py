@@ -17,7 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from redis.exceptions import RedisError
@@ -142,14 +142,15 @@ def write(counts: dict[int, int], *, hand_written: bool | None = None) -> None:
     now = timezone.now().astimezone(dt.UTC)
     hour = now.replace(minute=0, second=0, microsecond=0)
     day = hour.replace(hour=0)
+    db = router.db_for_write(ArticleViews)  # the article's language too: a replica may not have it yet
     if hand_written is None:
-        hand_written = connection.vendor == "postgresql"
+        hand_written = connections[db].vendor == "postgresql"
     if hand_written:
-        with connection.cursor() as cursor:
+        with connections[db].cursor() as cursor:
             cursor.execute(*write_sql(counts, hour, day))
         return
-    with transaction.atomic():
-        languages = dict(Article.objects.filter(pk__in=counts).values_list("pk", "language"))
+    with transaction.atomic(using=db):
+        languages = dict(Article.objects.using(db).filter(pk__in=counts).values_list("pk", "language"))
         for article_id, language in languages.items():
             views = counts[article_id]
             for model, bucket in (
@@ -157,9 +158,9 @@ def write(counts: dict[int, int], *, hand_written: bool | None = None) -> None:
                 (ArticleViewsByHour, {"hour": hour, "language": language}),
                 (ArticleViewsByDay, {"day": day, "language": language}),
             ):
-                rows = model.objects.filter(article_id=article_id, **bucket)
+                rows = model.objects.using(db).filter(article_id=article_id, **bucket)
                 if not rows.update(count=F("count") + views):
-                    model.objects.create(article_id=article_id, count=views, **bucket)
+                    model.objects.using(db).create(article_id=article_id, count=views, **bucket)
 
 
 def write_sql(counts: dict[int, int], hour: dt.datetime, day: dt.datetime) -> tuple[str, list]:
