@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.i18n import TRANSLATIONS
 from newsroom.pagecache import pages_changed
+from newsroom.text import plain
 
 
 class ForgetsCachedReadsMixin:
@@ -152,9 +153,10 @@ class LargeListMixin:
 
 
 def search_words(term: str) -> list[str]:
-    """The words of a search as Django's admin reads them ("a quoted phrase" is one word)."""
+    """The words of a search as Django's admin reads them ("a quoted phrase" is one word), without
+    the characters no text field holds (PostgreSQL refuses a NUL byte in a query)."""
     words = []
-    for bit in smart_split(term):
+    for bit in smart_split(plain(term)):
         if bit.startswith(('"', "'")) and bit[0] == bit[-1] and len(bit) > 1:
             bit = unescape_string_literal(bit)
         if bit.strip():

@@ -401,3 +401,19 @@ def test_a_quoted_phrase_is_one_word_as_in_djangos_admin_search(editor):
     PersonFactory(name="Нурова Асель", position="")
     response = editor.get(reverse("admin:articles_person_changelist"), {"q": '"асель нурова"'})
     assert [person.name for person in response.context["cl"].result_list] == ["Асель Нурова"]
+
+
+@pytest.mark.parametrize("term", ["\x00", "нефть\x00газ", "'", "%_", "//[", "a:b & !c | d*", "н" * 500, "🛢️"])
+def test_every_picker_and_list_search_answers_odd_input(editor, term):
+    ArticleFactory(tags=["Нефть"])
+    PersonFactory(name="Асель Нурова")
+    PhotoFactory(caption="Нефтяной терминал")
+    pickers = [reverse("admin:articles_article_tag_names"), reverse("admin:photos_photo_choices")]
+    for url in pickers:
+        response = editor.get(url, {"term": term})
+        assert response.status_code == 200, url
+        assert "results" in response.json()
+    typed_nothing = term == "\x00"
+    assert complete(editor, "people", term) == (complete(editor, "people", "") if typed_nothing else [])
+    for model in ("articles_tag", "articles_person", "photos_photo", "articles_section"):
+        assert editor.get(reverse(f"admin:{model}_changelist"), {"q": term}).status_code == 200, model
