@@ -111,7 +111,8 @@ def _related(*, hand_written: bool | None = None) -> Subquery:
         hand_written = connection.vendor == "postgresql"
     if hand_written:
         now = timezone.now()
-        newest = RawSQL(related_sql('"articles_article"."id"', "o"), (now, now))
+        limits = [RELATED_PER_SUBJECT, RELATED_PER_SUBJECT]
+        newest = RawSQL(related_sql('"articles_article"."id"', "o"), (*limits, now, now, RELATED_LIMIT))
     else:
         # The page's article, seen from here (in the JSON array's query, in the main query) and
         # from the subjects' query (in a numbering's query, in here).
@@ -182,15 +183,16 @@ def published_sql(alias: str) -> str:
 
 
 def related_sql(this: str, alias: str) -> str:
-    """The ids of the related articles of the outer article ``this`` (two parameters: now,
-    now), newest first, for PostgreSQL. ``alias`` names the inner articles table."""
+    """The ids of the related articles of the outer article ``this``, newest first, for
+    PostgreSQL; its parameters: the limit per subject (twice), now (twice) and the limit.
+    ``alias`` names the inner articles table."""
     subjects = [
         ("articles_taggedarticle", "content_object_id", "tag_id"),
         ("articles_article_people", "article_id", "person_id"),
     ]
     parts = [
         f"SELECT c.id FROM {table} s CROSS JOIN LATERAL (SELECT r.{column} AS id FROM {table} r"
-        f" WHERE r.{subject} = s.{subject} ORDER BY r.{column} DESC LIMIT {RELATED_PER_SUBJECT}) c"
+        f" WHERE r.{subject} = s.{subject} ORDER BY r.{column} DESC LIMIT %s) c"
         f" WHERE s.{column} = {this}"
         for table, column, subject in subjects
     ]
@@ -198,5 +200,5 @@ def related_sql(this: str, alias: str) -> str:
         f"SELECT {alias}.id FROM articles_article {alias}"
         f" WHERE {alias}.id IN ({' UNION ALL '.join(parts)}) AND {alias}.id <> {this}"
         f' AND {alias}.language = "articles_article"."language" AND {published_sql(alias)}'
-        f" ORDER BY {alias}.publish_at DESC, {alias}.id DESC LIMIT {RELATED_LIMIT}"
+        f" ORDER BY {alias}.publish_at DESC, {alias}.id DESC LIMIT %s"
     )
