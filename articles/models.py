@@ -199,9 +199,10 @@ class TaggedArticle(TaggedItemBase):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see, decided at query time: no job has to run for a schedule to work."""
-        now = timezone.now()
+    def published(self, *, at: dt.datetime | None = None):
+        """What readers may see, decided at query time (``at``, now unless given): no job has to
+        run for a schedule to work."""
+        now = at or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).exclude(expire_at__lte=now)
 
     def published_or_taken_down(self, *, expired: bool = False):

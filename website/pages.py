@@ -2,7 +2,7 @@
 and a feed's items (``feed_articles``), each in one query, and the front page's newest articles of
 every section (``latest_by_section``).
 
-The article page's one query: the article with its section, source and lead photo (joined), its
+The article page's one query: the article with its section, source and lead photo, its
 topics, authors, people, countries, notes and the photos its body shows (``with_relations``: a
 JSON array each), its view count, its published language versions and its related articles.
 Related articles are the newest published ones in its language that share a topic or a person
@@ -14,15 +14,19 @@ are read the same way: a LATERAL join on the (section, publish_at) index on Post
 numbering on SQLite.
 """
 
+import datetime as dt
+import functools
+import json
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import F, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, RowNumber
 from django.utils import timezone
 
-from articles.models import Article, Correction, Country, Person, Tag, TaggedArticle
+from agencies.models import Agency
+from articles.models import Article, Correction, Country, Person, Section, Tag, TaggedArticle
 from newsroom.expressions import JSONArrayAgg, instance_from_json
 from photos.models import Photo
 
@@ -48,18 +52,66 @@ class ArticlePage:
 
 
 def article_page(articles, **lookup) -> ArticlePage | None:
-    """The article of ``articles`` (a queryset: ``published()`` for readers, the staff's own for a
-    preview) that ``lookup`` names, with everything its page shows, in one query; or None."""
-    article = (
-        articles.filter(**lookup)
-        .select_related("section", "source", "photo")
-        .with_relations(*PAGE_RELATIONS)
+    """The article of ``articles`` (a queryset: the staff's own for a preview) that ``lookup``
+    names, with everything its page shows, in one query; or None. Readers' pages use
+    ``reader_article_page``, the same query kept per process."""
+    return _page(_with_page_data(articles.filter(**lookup), now=timezone.now()).first())
+
+
+def reader_article_page(slug: str) -> ArticlePage | None:
+    """``article_page(Article.objects.published(), slug=slug)``, the query the ORM writes for it
+    kept per process (``_reader_query``) and run with this slug and this moment: composing its
+    dozen subqueries took 17 of the uncached page's 23 ms (docs/performance.md)."""
+    alias = router.db_for_read(Article)
+    sql, params = _reader_query(alias)
+    now = timezone.now()
+    adapt = connections[alias].ops.adapt_datetimefield_value
+    given = {_SLUG: slug, _NOW: now, adapt(_NOW): adapt(now)}
+    params = [given.get(value, value) if isinstance(value, str | dt.datetime) else value for value in params]
+    return _page(next(iter(Article.objects.raw(sql, params, using=alias)), None))
+
+
+# The placeholders of the kept query's slug and moment: no slug has spaces or guillemets, no
+# parameter is this time.
+_SLUG = "«the slug»"
+_NOW = dt.datetime(1970, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+
+
+@functools.cache
+def _reader_query(alias: str) -> tuple[str, tuple]:
+    """The readers' article query, as the ORM writes it for the database ``alias`` (what
+    ``QuerySet`` iteration runs), with the placeholders ``_SLUG`` and ``_NOW`` among its
+    parameters."""
+    queryset = _with_page_data(Article.objects.published(at=_NOW).filter(slug=_SLUG), now=_NOW)[:1]
+    return queryset.query.get_compiler(using=alias).as_sql()
+
+
+# Section, source and lead photo come as JSON objects, not joined columns: a raw() row maps its
+# columns to the article's fields by name, and the joined tables' names ("id", "name") collide.
+JOINED = {"section": Section, "source": Agency, "photo": Photo}
+
+
+def _with_page_data(articles, *, now: dt.datetime):
+    joined = {
+        f"{name}_json": JSONObject(**{f.name: f"{name}__{f.name}" for f in model._meta.concrete_fields})
+        for name, model in JOINED.items()
+    }
+    return (
+        articles.with_relations(*PAGE_RELATIONS)
         .with_view_counts()
-        .annotate(versions_json=_versions(), related_json=_related())
-        .first()
+        .annotate(versions_json=_versions(now), related_json=_related(now), **joined)
     )
+
+
+def _page(article: Article | None) -> ArticlePage | None:
     if article is None:
         return None
+    for name in (*PAGE_RELATIONS, "versions", "related", *JOINED):
+        value = getattr(article, f"{name}_json")
+        setattr(article, f"{name}_json", json.loads(value) if isinstance(value, str) else value)  # raw(): text
+    for name, model in JOINED.items():
+        if getattr(article, f"{name}_id") is not None:
+            setattr(article, name, instance_from_json(model, getattr(article, f"{name}_json")))
     versions = [_shown(row) for row in article.versions_json or []]
     related = sorted((_shown(row) for row in article.related_json or []), key=lambda a: (a.publish_at, a.pk))
     return ArticlePage(
@@ -96,21 +148,20 @@ def _as_json(articles, group: str) -> Subquery:
     return Subquery(articles.order_by().values(group).annotate(rows=JSONArrayAgg(row)).values("rows"))
 
 
-def _versions() -> Subquery:
+def _versions(now: dt.datetime) -> Subquery:
     """The article's published language versions (itself among them): the articles that
     translate the same original, and that original."""
     root = Coalesce(OuterRef("translation_of_id"), OuterRef("pk"))
-    versions = Article.objects.published().filter(Q(translation_of_id=root) | Q(pk=root))
+    versions = Article.objects.published(at=now).filter(Q(translation_of_id=root) | Q(pk=root))
     return _as_json(versions.annotate(root=Coalesce("translation_of_id", "pk")), "root")
 
 
-def _related(*, hand_written: bool | None = None) -> Subquery:
+def _related(now: dt.datetime, *, hand_written: bool | None = None) -> Subquery:
     """The article's related articles (see the module's docstring), as one JSON array: by the
     hand-written LATERAL join on PostgreSQL (``hand_written`` None), else by the ORM."""
     if hand_written is None:
         hand_written = connection.vendor == "postgresql"
     if hand_written:
-        now = timezone.now()
         limits = [RELATED_PER_SUBJECT, RELATED_PER_SUBJECT]
         newest = RawSQL(related_sql('"articles_article"."id"', "o"), (*limits, now, now, RELATED_LIMIT))
     else:
@@ -118,7 +169,7 @@ def _related(*, hand_written: bool | None = None) -> Subquery:
         # from the subjects' query (in a numbering's query, in here).
         this, subjects_of_this = OuterRef(OuterRef("pk")), OuterRef(OuterRef(OuterRef(OuterRef("pk"))))
         newest = (
-            Article.objects.published()
+            Article.objects.published(at=now)
             .filter(language=OuterRef(OuterRef("language")))
             .exclude(pk=this)
             .filter(

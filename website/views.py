@@ -35,7 +35,7 @@ from readership.most_read import DEFAULT_PERIOD, most_read, period_or_default
 from website import search, seo
 from website.body import reading_minutes, render_body
 from website.frontpage import MOST_READ_SIZE, front_page
-from website.pages import ArticlePage, article_page
+from website.pages import ArticlePage, article_page, reader_article_page
 
 NEWS_FEED_PAGE = 30
 
@@ -358,14 +358,14 @@ def is_staff(user) -> bool:
 
 
 class ArticleDetailView(TemplateView):
-    """An article's page (``pages.article_page``: one query); an unpublished one only for staff
+    """An article's page (``pages.reader_article_page``: one query); an unpublished one only for staff
     who may open it in the admin (a preview), and 410 Gone once it is withdrawn."""
 
     template_engine = "jinja2"
     template_name = "articles/article_detail.html"
 
     def get(self, request, *args, **kwargs):
-        page = article_page(Article.objects.published(), slug=kwargs["slug"])
+        page = reader_article_page(kwargs["slug"])
         if page is None:
             if is_staff(request.user):
                 page = article_page(articles_for(request.user), slug=kwargs["slug"])

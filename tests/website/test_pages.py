@@ -4,8 +4,10 @@ in one query, and the hand-written PostgreSQL parts agreeing with the ORM."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from articles.models import Article
@@ -53,7 +55,7 @@ def test_the_page_query_loads_everything_the_page_shows_in_one_query(django_asse
     buffer.write({article.pk: 7})
 
     with django_assert_num_queries(1):
-        page = pages.article_page(Article.objects.published(), pk=article.pk)
+        page = pages.reader_article_page(article.slug)
         section, source, photo = page.article.section, page.article.source, page.article.photo
     assert [tag.name for tag in page.tags] == ["Культура"] and [p.name for p in page.people] == ["Айдос Сарсенбаев"]
     assert (section, source, photo) == (article.section, article.source, article.photo)
@@ -102,7 +104,7 @@ def test_the_hand_written_related_articles_are_the_orms():
         articles.append(article)
     for article in articles:
         by_hand, by_orm = (
-            Article.objects.filter(pk=article.pk).annotate(related=pages._related(hand_written=flag)).get().related
+            Article.objects.filter(pk=article.pk).annotate(related=pages._related(now, hand_written=flag)).get().related
             for flag in (True, False)
         )
         assert sorted(row["pk"] for row in by_hand or []) == sorted(row["pk"] for row in by_orm or []), article.pk
@@ -122,9 +124,41 @@ def test_the_article_page_finds_only_published_articles_for_readers():
         ArticleFactory(slug=slug, **fields)
     ArticleFactory(slug="expires-later", expire_at=now + dt.timedelta(days=1), section=None, source=None)
     for slug in hidden:
+        assert pages.reader_article_page(slug) is None, slug
         assert pages.article_page(Article.objects.published(), slug=slug) is None, slug
-    shown = pages.article_page(Article.objects.published(), slug="expires-later").article
+    assert pages.reader_article_page(pages._SLUG) is None  # the kept query's placeholder finds nothing
+    shown = pages.reader_article_page("expires-later").article
     assert shown.slug == "expires-later" and shown.section is None and shown.source is None and shown.photo is None
+
+
+def test_the_kept_readers_query_gives_the_page_the_orm_composes(django_assert_num_queries):
+    """``reader_article_page`` runs the query ``article_page`` composes, kept per process: the
+    same article, relations, joined rows and view count, at this moment (not the moment it was
+    kept), for articles of every shape."""
+    PublisherFactory()
+    minister = PersonFactory(name="Айдос Сарсенбаев", position="")
+    full = ArticleFactory(tags=["Культура", "Нефть"], photo=PhotoFactory(), source=AgencyFactory())
+    full.people.set([minister])
+    full.authors.set([PersonFactory()])
+    ArticleFactory(language="kk", translation_of=full, tags=["Культура"])
+    bare = ArticleFactory(tags=[], section=None, photo=None, source=None, lead="")
+    odd = ArticleFactory(title="«Кавычки» & <script>alert(1)</script> 🛢️ Қазақстан", tags=["Нефть"])
+    buffer.write({full.pk: 3})
+    for article in (full, bare, odd):
+        kept = pages.reader_article_page(article.slug)
+        composed = pages.article_page(Article.objects.published(), slug=article.slug)
+        assert kept == composed
+        for name in ("section", "source", "photo"):
+            one, other = getattr(kept.article, name), getattr(composed.article, name)
+            assert (model_to_dict(one) if one else None) == (model_to_dict(other) if other else None), name
+        assert model_to_dict(kept.article) == model_to_dict(composed.article)
+        assert kept.article.view_count == composed.article.view_count
+    later = ArticleFactory(tags=["Нефть"], publish_at=timezone.now() + dt.timedelta(hours=1))
+    assert pages.reader_article_page(later.slug) is None
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        with django_assert_num_queries(1):
+            assert pages.reader_article_page(later.slug).article == later  # its time came
+        assert later in pages.reader_article_page(odd.slug).related
 
 
 def test_a_feeds_items_come_with_their_topics_authors_and_notes_in_one_query(django_assert_num_queries):
