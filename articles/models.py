@@ -721,7 +721,7 @@ class ArticleViews(models.Model):
 
 class ArticleViewsByHour(models.Model):
     """Readers' views of an article in one hour (UTC), for the most-read lists. Written with the
-    totals (``views_buffer.write``): one upsert per flush, not per view. Hours older than
+    totals (``readership.buffer.write``): one upsert per flush, not per view. Hours older than
     two days are deleted by a periodic job: only the 24-hour list reads them."""
 
     article = models.ForeignKey(
@@ -750,7 +750,7 @@ class ArticleViewsByHour(models.Model):
 
 class ArticleViewsByDay(models.Model):
     """Readers' views of an article in one UTC day, for the 7-day most-read list: written with
-    the hours (``views_buffer.write``), so that a week is summed from about a twentieth of the
+    the hours (``readership.buffer.write``), so that a week is summed from about a twentieth of the
     rows its hours would take. Days older than ``MOST_READ_KEEP_DAYS`` are deleted."""
 
     article = models.ForeignKey(

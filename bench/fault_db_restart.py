@@ -44,7 +44,7 @@ def sh(*command, env=None, check=True):
 def view_count(env) -> int:
     code = f"from articles.models import Article; print(Article.objects.get(slug='{ARTICLE.split('/')[2]}').view_count)"
     if env.get("REDIS_URL"):  # first what waits in Redis
-        code = "from articles import views_buffer; views_buffer.flush(views_buffer.redis_client()); " + code
+        code = "from readership import buffer; buffer.flush(buffer.redis_client()); " + code
     return int(sh(str(PYTHON), "manage.py", "shell", "-v0", "-c", code, env=env).stdout.strip())
 
 

@@ -233,9 +233,9 @@ class PageCacheMiddleware:
     @staticmethod
     def drop_language_vary(response):
         """A public page's language comes from its path alone (``i18n_patterns`` with Russian
-        unprefixed: Django's LocaleMiddleware never reads Accept-Language for it), yet that
-        middleware adds ``Vary: Accept-Language``, which would make nginx or a CDN keep one copy
-        per browser's language list. Readers of every browser share one copy."""
+        unprefixed), so a ``Vary: Accept-Language`` (Django's LocaleMiddleware adds one, where a
+        project uses it) would only make nginx or a CDN keep one copy per browser's language
+        list. Readers of every browser share one copy."""
         vary = [value.strip() for value in response.get("Vary", "").split(",") if value.strip()]
         kept = [value for value in vary if value.lower() != "accept-language"]
         if kept:

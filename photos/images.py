@@ -52,7 +52,7 @@ def decode(data: bytes) -> Image.Image:
     """Fully decode ``data``; raise ``forms.ValidationError`` with a reader-friendly message.
 
     The pixel limit is checked from the header before any pixel is decoded (Pillow itself
-    refuses twice ``Image.MAX_IMAGE_PIXELS``, which ``NewsroomConfig.ready`` sets).
+    refuses twice ``Image.MAX_IMAGE_PIXELS``, which ``PhotosConfig.ready`` sets).
     """
     too_large = forms.ValidationError(
         _("The image is too large: at most %(megapixels)d megapixels."),

@@ -1,5 +1,5 @@
 // The article page's view beacon: tells the site once that this page load was read
-// (articles.views.count_view). The page itself can come from any cache; this request cannot.
+// (readership.views.count_view). The page itself can come from any cache; this request cannot.
 (function () {
   "use strict";
   var script = document.currentScript;
