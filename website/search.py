@@ -15,8 +15,6 @@ from django.db import connection
 from django.db.models import Count, F, Func, Q, TextField, Value, Window
 from django.db.models.expressions import Expression
 from django.db.models.functions import Concat
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 
@@ -81,7 +79,11 @@ def search_queryset(query: str, language: str):
     return Article.objects.filter(pk__in=newest).for_list().annotate(found=Window(Count("pk")))
 
 
-def snippets(articles: list[Article], query: str) -> dict[int, SafeString]:
+# A snippet: its pieces of text, each with whether it matched (the template marks those).
+Snippet = list[tuple[str, bool]]
+
+
+def snippets(articles: list[Article], query: str) -> dict[int, Snippet]:
     """Highlighted snippets for the articles of one result page (one query on PostgreSQL)."""
     if not articles or not query:
         return {}
@@ -109,17 +111,22 @@ def snippets(articles: list[Article], query: str) -> dict[int, SafeString]:
     return {article.pk: _highlight(article.lead or article.title, words) for article in articles}
 
 
-def _marked(headline: str) -> SafeString:
-    return mark_safe(escape(headline).replace(START, "<mark>").replace(STOP, "</mark>"))  # escaped above
+def _marked(headline: str) -> Snippet:
+    """``ts_headline``'s text cut at its ``START`` and ``STOP`` marks."""
+    pieces = []
+    for n, piece in enumerate(re.split(f"{START}|{STOP}", headline)):
+        if piece:
+            pieces.append((piece, n % 2 == 1))
+    return pieces
 
 
-def _highlight(text: str, words: list[str]) -> SafeString:
+def _highlight(text: str, words: list[str]) -> Snippet:
     if not words:
-        return escape(text)
+        return [(text, False)] if text else []
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    parts, last = [], 0
+    pieces, last = [], 0
     for match in pattern.finditer(text):
-        parts += [escape(text[last : match.start()]), "<mark>", escape(match.group()), "</mark>"]
+        pieces += [(text[last : match.start()], False), (match.group(), True)]
         last = match.end()
-    parts.append(escape(text[last:]))
-    return mark_safe("".join(parts))  # every piece of text above went through escape()
+    pieces.append((text[last:], False))
+    return [(piece, marked) for piece, marked in pieces if piece]
