@@ -17,8 +17,10 @@ numbering on SQLite.
 import datetime as dt
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, router
 from django.db.models import F, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import RawSQL
@@ -83,7 +85,16 @@ def _reader_query(alias: str) -> tuple[str, tuple]:
     ``QuerySet`` iteration runs), with the placeholders ``_SLUG`` and ``_NOW`` among its
     parameters."""
     queryset = _with_page_data(Article.objects.published(at=_NOW).filter(slug=_SLUG), now=_NOW)[:1]
-    return queryset.query.get_compiler(using=alias).as_sql()
+    sql, params = queryset.query.get_compiler(using=alias).as_sql()  # Django's internal API: no public one
+    # A moment the query read by itself (a published() without at=) would stay frozen here.
+    stamps = [p for p in params if isinstance(p, dt.datetime) or (isinstance(p, str) and _STAMP.fullmatch(p))]
+    adapted = connections[alias].ops.adapt_datetimefield_value(_NOW)
+    if params.count(_SLUG) != 1 or any(p not in (_NOW, adapted) for p in stamps):
+        raise ImproperlyConfigured("the readers' article query must take its slug once and no moment but _NOW")
+    return sql, params
+
+
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d.*")  # a moment as SQLite's parameters hold it
 
 
 # Section, source and lead photo come as JSON objects, not joined columns: a raw() row maps its

@@ -7,6 +7,7 @@ SQLite (local development): a case-insensitive contains search over title, lead 
 newest first, with the same page and snippets highlighted in Python.
 """
 
+import html
 import re
 import unicodedata
 
@@ -22,8 +23,8 @@ MAX_QUERY_LENGTH = 200
 # Results are the newest matches, at most this many (see search_queryset).
 SEARCH_CANDIDATES = 200
 SNIPPET_WORDS = 30
-# Private-use characters as highlight markers: ts_headline inserts them, Python turns them
-# into <mark> after escaping everything else.
+# Private-use characters as highlight markers: ts_headline inserts them, ``_marked`` cuts the
+# text at them and the teaser template marks the pieces.
 START, STOP = "\ue000", "\ue001"
 
 
@@ -112,11 +113,15 @@ def snippets(articles: list[Article], query: str) -> dict[int, Snippet]:
 
 
 def _marked(headline: str) -> Snippet:
-    """``ts_headline``'s text cut at its ``START`` and ``STOP`` marks."""
-    pieces = []
-    for n, piece in enumerate(re.split(f"{START}|{STOP}", headline)):
-        if piece:
-            pieces.append((piece, n % 2 == 1))
+    """``ts_headline``'s text cut at its ``START`` and ``STOP`` marks, the body's entities
+    (``&amp;``, ``&nbsp;``: its tags were stripped, its entities not) as the characters they
+    are: the template escapes each piece."""
+    pieces, marked = [], False
+    for piece in re.split(f"({START}|{STOP})", headline):
+        if piece in (START, STOP):
+            marked = piece == START
+        elif piece:
+            pieces.append((html.unescape(piece), marked))
     return pieces
 
 

@@ -36,12 +36,17 @@ def test_finds_published_articles_by_a_word_and_highlights_it(client):
 
 
 def test_a_snippet_marks_the_word_and_shows_markup_looking_text_as_text(client):
-    ArticleFactory(title="Театр <b>открылся</b>", lead="Театр & <script>alert(1)</script> «Астана» 🎭")
+    ArticleFactory(
+        title="Театр <b>открылся</b>",
+        lead="Театр & <script>alert(1)</script> «Астана» 🎭",
+        body="<p>Театр &amp; кино&nbsp;сегодня</p>",
+    )
     html = search(client, "театр").content.decode()
     snippet = html[html.index('<p class="snippet">') :].split("</p>")[0]
     assert "<mark>Театр</mark>" in snippet
     assert "<script>" not in snippet and "<b>" not in snippet  # text (PostgreSQL's ts_headline drops tags)
     assert "&amp;" in snippet and "«Астана» 🎭" in snippet
+    assert "&amp;amp;" not in snippet and "&amp;nbsp;" not in snippet  # the body's entities read as characters
 
 
 def test_kazakh_words_are_found_in_kazakh(client):
