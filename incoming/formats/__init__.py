@@ -9,7 +9,11 @@ and anything it cannot decode, by raising ``FormatError`` with a reason an edito
 """
 
 import datetime as dt
+import html
+import logging
+import urllib.parse
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 # A feed, a ninjs answer or a NewsML-G2 file larger than this is refused unread (bytes).
 MAX_PAYLOAD_BYTES = 20 * 1024 * 1024
@@ -53,3 +57,132 @@ class WireItem:
     pubstatus: str = "usable"  # "usable", "withheld" or "canceled"
     pictures: list[WirePicture] = field(default_factory=list)
     raw: str = ""  # the item as received (its JSON or XML text), kept for audit
+
+
+# -- Helpers the parsers share -------------------------------------------------------------------
+# Partners' bytes are read here once, the same way for every format: the size limit, times as
+# aware UTC datetimes, text as HTML and back.
+
+log = logging.getLogger("incoming")
+
+PUBSTATUSES = ("usable", "withheld", "canceled")
+
+
+def refused(reason: str) -> FormatError:
+    """The error for a payload refused unread, logged (a partner sending one is worth a look)."""
+    log.warning("Refused a partner's payload: %s", reason)
+    return FormatError(f"refused: {reason}")
+
+
+def check_size(data: bytes) -> None:
+    """Refuse a payload over ``MAX_PAYLOAD_BYTES``."""
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise refused(f"{len(data):,} bytes, over the limit of {MAX_PAYLOAD_BYTES:,}")
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message quotes it: its ``repr``, cut short."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:76]}...{text[-1]}"
+
+
+def parse_time(value: object, field: str) -> dt.datetime | None:
+    """An ISO 8601 / RFC 3339 time (``Z``, an offset, or none: UTC) as an aware UTC datetime;
+    None for an empty value. Raises ``FormatError`` naming ``field`` when it cannot be read."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise FormatError(f"«{field}» is not a time: {shown(value)}")
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise FormatError(f"unreadable «{field}» time: {shown(value)}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def read_urgency(value: object) -> int | None:
+    """An urgency from 1 to 9 (a number, or its digits as text); None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
+        raise FormatError(f"«urgency» is not a number from 1 to 9: {shown(value)}")
+    return value
+
+
+def read_pubstatus(value: object) -> str:
+    """``usable``, ``withheld`` or ``canceled`` (also spelt ``cancelled``); ``usable`` when absent."""
+    if value is None or value == "":
+        return "usable"
+    status = value.strip().lower() if isinstance(value, str) else value
+    status = "canceled" if status == "cancelled" else status
+    if status not in PUBSTATUSES:
+        raise FormatError(f"«pubstatus» is none of {', '.join(PUBSTATUSES)}: {shown(value)}")
+    return status
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace as one space: a headline, a name, a caption."""
+    return " ".join(text.split())
+
+
+def web_url(href: object) -> str:
+    """``href`` when it is an absolute http(s) address, else "": the desk downloads pictures from
+    these, and a ``file:`` or relative address is nothing it should fetch."""
+    if not isinstance(href, str):
+        return ""
+    href = href.strip()
+    parts = urllib.parse.urlsplit(href)
+    return href if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def unique_pictures(pictures: list[WirePicture]) -> list[WirePicture]:
+    """``pictures`` without a second one at an address already listed."""
+    unique = {}
+    for picture in pictures:
+        unique.setdefault(picture.url, picture)
+    return list(unique.values())
+
+
+def paragraphs(text: str) -> str:
+    """Plain text as HTML: each non-empty line a ``<p>``, escaped."""
+    return "".join(f"<p>{html.escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
+
+
+class _TextOnly(HTMLParser):
+    BREAKS = {"p", "br", "div", "li", "tr", "td", "th", "blockquote", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6"}
+    HIDDEN = {"script", "style", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BREAKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def plain_text(markup: str) -> str:
+    """The text of an HTML fragment on one line, its entities as characters (a summary)."""
+    reader = _TextOnly()
+    reader.feed(markup)
+    reader.close()
+    return one_line("".join(reader.parts))

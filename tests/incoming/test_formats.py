@@ -1,0 +1,281 @@
+"""The partners' wire formats as the desk will see them: ninjs 1.x/2.x/3.x (this project's own
+API included) read from the payloads in tests/data/incoming/ into headlines, bodies, urgency,
+embargo times, status and pictures' credits; and what is refused (oversize, undecodable or
+unreadable payloads) with the reason an editor reads.
+
+No database and no clock: every time asserted is the payload's own, converted to UTC."""
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from incoming.formats import MAX_PAYLOAD_BYTES, FormatError, ninjs, plain_text
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "incoming"
+KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІ"
+
+
+def payload(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+
+
+def one_ninjs(name: str):
+    items, _, _ = ninjs.parse_page(payload(name))
+    assert len(items) == 1
+    return items[0]
+
+
+# -- ninjs 1.x ----------------------------------------------------------------------------------
+
+
+def test_ninjs_1_item_shows_its_headline_summary_byline_and_dateline():
+    item = one_ninjs("ninjs1_item.json")
+
+    assert item.guid == "urn:newsml:kaznews.example:2026:ru:budget-0412"
+    assert item.version == "2"
+    assert item.headline == "Мажилис одобрил «антикризисные» поправки в бюджет"
+    assert item.summary == "Депутаты поддержали поправки в первом чтении."
+    assert item.byline == "Айгерим Сейткали"
+    assert item.dateline == "Астана"
+    assert item.language == "ru"
+    assert item.subjects == ["Экономика", "Политика"]
+
+
+def test_ninjs_1_plain_text_body_becomes_escaped_paragraphs():
+    item = one_ninjs("ninjs1_item.json")
+
+    assert item.body_html == (
+        "<p>Мажилис одобрил поправки в республиканский бюджет на текущий год.</p>"
+        "<p>Министр финансов назвал их «вынужденными» &amp; временными.</p>"
+        "<p>Расходы на &lt;социальные&gt; программы сохранены.</p>"
+    )
+
+
+def test_ninjs_1_urgency_status_and_times_with_an_offset_are_read_in_utc():
+    item = one_ninjs("ninjs1_item.json")
+
+    assert item.urgency == 2
+    assert item.pubstatus == "usable"
+    assert item.embargoed == utc("2026-04-12T12:00:00+06:00")
+    assert item.embargoed.tzinfo == dt.UTC
+    assert item.firstcreated == utc("2026-04-12T08:55:00+06:00")
+    assert item.versioncreated == utc("2026-04-12T09:30:00+06:00")
+
+
+def test_ninjs_1_picture_is_its_widest_rendition_credited_to_its_photographer():
+    (picture,) = one_ninjs("ninjs1_item.json").pictures
+
+    assert picture.url == "https://photo.kaznews.example/88121/1400.jpg"
+    assert picture.credit == "Ерлан Омаров"
+    assert picture.description == "Депутаты во время пленарного заседания 12 апреля"
+    assert picture.guid == "urn:newsml:kaznews.example:2026:photo:88121"
+
+
+# -- ninjs 2.x ----------------------------------------------------------------------------------
+
+
+def test_ninjs_2_item_shows_its_main_headline_and_html_body_in_kazakh():
+    item = one_ninjs("ninjs2_item.json")
+
+    assert item.headline == "Ұлттық қордан «кепілдендірілген» трансферт азаяды"
+    assert item.body_html.startswith("<p>Қаржы министрлігі Ұлттық қордан берілетін <b>кепілдендірілген</b>")
+    assert KAZAKH_LETTERS in item.body_html
+    assert item.summary == "Үкімет келесі жылға арналған жоспарды Мәжіліске ұсынды."
+    assert item.language == "kk"
+    assert item.byline == "Мөлдір Әбенова"
+
+
+def test_ninjs_2_withheld_item_says_withheld_with_its_urgency():
+    item = one_ninjs("ninjs2_item.json")
+
+    assert item.pubstatus == "withheld"
+    assert item.urgency == 4
+    assert item.embargoed is None
+
+
+def test_ninjs_2_only_associations_of_type_picture_are_pictures():
+    (picture,) = one_ninjs("ninjs2_item.json").pictures
+
+    assert picture.url == "https://kaztag.example/photo/5501.jpg"
+    assert picture.credit == "Нұрлан Қасымов"
+    assert picture.description == "Ұлттық банк ғимараты"
+
+
+# -- ninjs 3.x ----------------------------------------------------------------------------------
+
+
+def test_ninjs_3_item_reads_its_camel_case_fields():
+    item = one_ninjs("ninjs3_item.json")
+
+    assert item.headline == "Нацбанк повысил базовую ставку до 16,75%"
+    assert item.version == "5"
+    assert item.urgency == 1
+    assert item.pubstatus == "usable"
+    assert item.embargoed == utc("2026-04-12T13:00:00+05:00")
+    assert item.versioncreated == utc("2026-04-12T10:45:30.250+05:00")
+    assert item.firstcreated == utc("2026-04-12T04:00:00+00:00")
+    assert item.language == "ru-KZ"
+    assert item.url == "https://agency.example/ru/news/natsbank-stavka"
+
+
+def test_ninjs_3_subjects_fall_back_on_their_code_and_keywords_are_kept():
+    item = one_ninjs("ninjs3_item.json")
+
+    assert item.subjects == ["Финансы", "monetary-policy"]
+    assert item.keywords == ["ставка", "Нацбанк", "инфляция"]
+
+
+def test_ninjs_3_plain_text_body_is_escaped_not_taken_for_markup():
+    item = one_ninjs("ninjs3_item.json")
+
+    assert item.body_html == (
+        "<p>Национальный банк Казахстана повысил базовую ставку.</p>"
+        "<p>Председатель назвал решение «необходимым»: инфляция &lt; 10% &amp; ожидания растут.</p>"
+    )
+
+
+def test_ninjs_3_picture_has_its_caption_credit_and_largest_rendition():
+    (picture,) = one_ninjs("ninjs3_item.json").pictures
+
+    assert picture.url == "https://agency.example/media/77/hires.jpg"
+    assert picture.credit == "Данияр Ахметов"
+    assert picture.description == "Здание Национального банка в Алматы"
+
+
+# -- This project's own API, and the shapes of a page --------------------------------------------
+
+
+def test_our_api_sample_page_holds_valid_ninjs_3_1_items(ninjs_validator):
+    for item in json.loads(payload("ninjs_envelope.json"))["items"]:
+        ninjs_validator.validate(item)
+
+
+def test_our_api_page_gives_its_items_cursor_and_more_flag():
+    items, cursor, more = ninjs.parse_page(payload("ninjs_envelope.json"))
+
+    assert [item.guid for item in items] == [
+        "https://partner-news.example/api/v1/items/4521",
+        "https://partner-news.example/api/v1/items/4377",
+    ]
+    assert cursor == "MTc3NTk3OTY2NTAwMDAwMC40Mzc3OjFzVGhQaw"
+    assert more is True
+
+
+def test_our_api_item_shows_headline_body_and_address_on_the_site():
+    story = ninjs.parse_page(payload("ninjs_envelope.json"))[0][0]
+
+    assert story.headline == "Астанада «Жаңа Қазақстан» форумы өтті"
+    assert KAZAKH_LETTERS in story.body_html
+    assert story.url == "https://partner-news.example/kk/news/2026/04/12/forum/"
+    assert story.subjects == ["Саясат", "Форум"]
+    assert story.dateline == ""  # its places are countries it mentions, not where it was written
+
+
+def test_our_api_photo_is_captioned_by_its_headline_not_its_alt_text():
+    (picture,) = ninjs.parse_page(payload("ninjs_envelope.json"))[0][0].pictures
+
+    assert picture.description == "Форумға қатысушылар"
+    assert picture.credit == "Серік Жұмабаев"
+    assert picture.url == "https://partner-news.example/media/photos/2026/04/forum.jpg"
+
+
+def test_our_api_withdrawn_item_comes_as_canceled_with_no_text():
+    withdrawn = ninjs.parse_page(payload("ninjs_envelope.json"))[0][1]
+
+    assert withdrawn.pubstatus == "canceled"
+    assert withdrawn.version == "7"
+    assert withdrawn.headline == ""
+    assert withdrawn.body_html == ""
+
+
+def test_a_bare_list_of_items_has_no_cursor_and_nothing_more():
+    page = json.dumps([json.loads(payload("ninjs1_item.json")), json.loads(payload("ninjs3_item.json"))])
+
+    items, cursor, more = ninjs.parse_page(page.encode())
+
+    assert [item.version for item in items] == ["2", "5"]
+    assert (cursor, more) == (None, False)
+
+
+def test_an_item_raw_is_its_json_text_with_cyrillic_unescaped():
+    item = one_ninjs("ninjs2_item.json")
+
+    assert json.loads(item.raw) == json.loads(payload("ninjs2_item.json"))
+    assert "Ұлттық қор" in item.raw
+
+
+def test_a_time_without_an_offset_is_read_as_utc():
+    item = ninjs.parse_item({"uri": "urn:x:1", "versionCreated": "2026-04-12T08:00:00"})
+
+    assert item.versioncreated == utc("2026-04-12T08:00:00+00:00")
+
+
+def test_a_superdesk_item_is_identified_by_its_guid():
+    item = ninjs.parse_item({"guid": "urn:superdesk:1", "headline": "Жаңалық", "body_html": "<p>Мәтін</p>"})
+
+    assert (item.guid, item.headline, item.body_html) == ("urn:superdesk:1", "Жаңалық", "<p>Мәтін</p>")
+
+
+@given(st.text())
+def test_any_plain_text_body_reads_back_as_the_same_words(text):
+    item = ninjs.parse_item({"uri": "urn:x:1", "body_text": text})
+
+    assert plain_text(item.body_html) == " ".join(text.split())
+
+
+# -- ninjs refused ------------------------------------------------------------------------------
+
+
+def test_invalid_json_is_refused_saying_where():
+    with pytest.raises(FormatError, match=r"^not JSON: Unterminated string starting at: line 1"):
+        ninjs.parse_page(payload("ninjs_invalid.json"))
+
+
+def test_json_that_is_not_ninjs_is_refused():
+    with pytest.raises(FormatError, match=r"^not ninjs: the item has no «uri» \(nor «guid»\)$"):
+        ninjs.parse_page(payload("ninjs_not_ninjs.json"))
+
+
+def test_a_page_with_one_unreadable_item_is_refused_naming_the_item():
+    with pytest.raises(
+        FormatError,
+        match=r"^item 1: https://agency.example/items/102: unreadable «versioncreated» time: '12.04.2026 08:05'$",
+    ):
+        ninjs.parse_page(payload("ninjs_bad_item.json"))
+
+
+def test_a_field_of_the_wrong_type_is_refused_naming_it():
+    with pytest.raises(FormatError, match="«headline» is not text"):
+        ninjs.parse_item({"uri": "urn:x:1", "headline": 42})
+
+
+def test_an_urgency_outside_one_to_nine_is_refused():
+    with pytest.raises(FormatError, match="«urgency» is not a number from 1 to 9: 12"):
+        ninjs.parse_item({"uri": "urn:x:1", "urgency": 12})
+
+
+def test_a_json_scalar_is_refused():
+    with pytest.raises(FormatError, match="^not ninjs: the JSON is a str"):
+        ninjs.parse_page(b'"items"')
+
+
+def test_json_that_is_not_utf8_is_refused():
+    with pytest.raises(FormatError, match="^not JSON: the bytes are not UTF-8 text$"):
+        ninjs.parse_page('{"uri": "urn:x:1", "headline": "Новость"}'.encode("cp1251"))
+
+
+def test_an_oversize_ninjs_answer_is_refused_unread_and_logged(caplog):
+    with caplog.at_level(logging.WARNING, logger="incoming"):
+        with pytest.raises(FormatError, match=r"^refused: 20,971,521 bytes, over the limit of 20,971,520$"):
+            ninjs.parse_page(b"[" + b" " * (MAX_PAYLOAD_BYTES - 1) + b"]")
+
+    assert [(record.name, record.levelname) for record in caplog.records] == [("incoming", "WARNING")]
