@@ -8,12 +8,18 @@ refuses what is over ``MAX_PAYLOAD_BYTES``, XML with entity declarations or exte
 and anything it cannot decode, by raising ``FormatError`` with a reason an editor can read.
 """
 
+import codecs
 import datetime as dt
 import html
 import logging
 import urllib.parse
+import xml.etree.ElementTree as ET  # the tree's types and serialiser: parsing is defusedxml's
+import xml.parsers.expat
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+import defusedxml
+import defusedxml.ElementTree
 
 # A feed, a ninjs answer or a NewsML-G2 file larger than this is refused unread (bytes).
 MAX_PAYLOAD_BYTES = 20 * 1024 * 1024
@@ -60,8 +66,8 @@ class WireItem:
 
 
 # -- Helpers the parsers share -------------------------------------------------------------------
-# Partners' bytes are read here once, the same way for every format: the size limit, times as
-# aware UTC datetimes, text as HTML and back.
+# Partners' bytes are read here once, the same way for every format: the size limit, XML through
+# defusedxml in the encodings worth trying, times as aware UTC datetimes, text as HTML and back.
 
 log = logging.getLogger("incoming")
 
@@ -186,3 +192,92 @@ def plain_text(markup: str) -> str:
     reader.feed(markup)
     reader.close()
     return one_line("".join(reader.parts))
+
+
+# -- XML: through defusedxml, in the encodings worth trying -------------------------------------
+
+# What defusedxml refuses (its defaults), as an editor reads it. A bare <!DOCTYPE> is let
+# through: expat never fetches it, and old feeds still carry one; what makes XML dangerous is an
+# entity declaration (billion laughs, XXE) or an external reference, and those are refused.
+_REFUSALS = {
+    defusedxml.EntitiesForbidden: "the file declares entities",
+    defusedxml.ExternalReferenceForbidden: "the file refers to an external resource",
+}
+
+
+class XMLUnreadable(FormatError):
+    """The bytes are no well-formed XML in any encoding tried (a feed may still be read leniently)."""
+
+
+class _Declared(Exception):
+    pass
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding the XML declaration names. Only the declaration is read: expat is stopped
+    there, or at the first doctype or element when there is none, so no DTD is ever reached
+    (the document itself is parsed by defusedxml, in ``read_xml``)."""
+    found = []
+
+    def declaration(version, encoding, standalone):
+        found.append(encoding)
+        raise _Declared
+
+    def stop(*args):
+        raise _Declared
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.XmlDeclHandler = declaration
+    parser.StartDoctypeDeclHandler = stop
+    parser.StartElementHandler = stop
+    try:
+        parser.Parse(data[:1024], False)
+    except (_Declared, xml.parsers.expat.ExpatError):
+        pass
+    return found[0] if found else None
+
+
+def _encodings(data: bytes) -> list[str]:
+    """The encodings to decode ``data`` with, in order. A byte order mark settles it. Otherwise
+    UTF-8 first: bytes that are valid UTF-8 are UTF-8 whatever the declaration says (Cyrillic in
+    Windows-1251 is never valid UTF-8, while UTF-8 read as Windows-1251 is silent garbage);
+    then the declared encoding, then Windows-1251 (what a Kazakh or Russian partner's file that
+    declares UTF-8 by mistake usually is)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return ["utf-8-sig"]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"]
+    names = []
+    for candidate in ("utf-8", _declared_encoding(data), "cp1251"):
+        try:
+            name = codecs.lookup(candidate).name if candidate else None
+        except LookupError:  # a declared encoding Python does not know
+            continue
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def read_xml(data: bytes) -> tuple[ET.Element, str]:
+    """The root element of a partner's XML and its text, parsed by defusedxml. Raises
+    ``FormatError`` for a payload over the limit or one that declares entities or refers to
+    external resources (both logged), and ``XMLUnreadable`` when no encoding tried gives
+    well-formed XML."""
+    check_size(data)
+    first_error = None
+    tried = _encodings(data)
+    for encoding in tried:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        try:
+            return defusedxml.ElementTree.fromstring(text), text
+        except defusedxml.DefusedXmlException as error:
+            reason = next((reason for kind, reason in _REFUSALS.items() if isinstance(error, kind)), "unsafe XML")
+            raise refused(reason) from None
+        except ET.ParseError as error:
+            first_error = first_error or error
+    if first_error is None:
+        raise XMLUnreadable(f"cannot decode the file (tried {', '.join(tried)})")
+    raise XMLUnreadable(f"not well-formed XML: {first_error}")

@@ -1,7 +1,7 @@
 """The partners' wire formats as the desk will see them: ninjs 1.x/2.x/3.x (this project's own
-API included) read from the payloads in tests/data/incoming/ into headlines, bodies, urgency,
-embargo times, status and pictures' credits; and what is refused (oversize, undecodable or
-unreadable payloads) with the reason an editor reads.
+API included) and NewsML-G2 read from the payloads in tests/data/incoming/ into
+headlines, bodies, urgency, embargo times, status and pictures' credits; and what is refused
+(hostile XML, oversize, undecodable or unreadable payloads) with the reason an editor reads.
 
 No database and no clock: every time asserted is the payload's own, converted to UTC."""
 
@@ -10,11 +10,12 @@ import json
 import logging
 from pathlib import Path
 
+import defusedxml.ElementTree
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incoming.formats import MAX_PAYLOAD_BYTES, FormatError, ninjs, plain_text
+from incoming.formats import MAX_PAYLOAD_BYTES, FormatError, newsml, ninjs, plain_text
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "incoming"
 KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІ"
@@ -279,3 +280,234 @@ def test_an_oversize_ninjs_answer_is_refused_unread_and_logged(caplog):
             ninjs.parse_page(b"[" + b" " * (MAX_PAYLOAD_BYTES - 1) + b"]")
 
     assert [(record.name, record.levelname) for record in caplog.records] == [("incoming", "WARNING")]
+
+
+# -- NewsML-G2: a newsItem ----------------------------------------------------------------------
+
+
+def test_newsml_item_shows_headline_summary_byline_and_dateline():
+    (item,) = newsml.parse_file(payload("newsml_item.xml"))
+
+    assert item.guid == "urn:newsml:kazinform.example:20260412:senate-budget"
+    assert item.version == "4"
+    assert item.headline == "Сенат вернул в Мажилис «бюджетные» поправки"
+    assert item.summary == "Сенаторы не согласились с уменьшением трансфертов регионам."
+    assert item.byline == "Данияр Сапаров"
+    assert item.dateline == "Астана"
+    assert item.language == "ru"
+
+
+def test_newsml_item_urgency_status_and_embargo_are_read_in_utc():
+    (item,) = newsml.parse_file(payload("newsml_item.xml"))
+
+    assert item.urgency == 3
+    assert item.pubstatus == "usable"
+    assert item.embargoed == utc("2026-04-12T14:00:00+06:00")
+    assert item.versioncreated == utc("2026-04-12T10:20:00+06:00")
+    assert item.firstcreated == utc("2026-04-12T09:05:00+06:00")
+
+
+def test_newsml_xhtml_body_is_html_without_namespace_prefixes():
+    (item,) = newsml.parse_file(payload("newsml_item.xml"))
+
+    assert item.body_html.startswith("<p>Сенат вернул в Мажилис <strong>«бюджетные»</strong> поправки.</p>")
+    assert f'<p lang="kk">Сенаторлар түзетулерді қайтарды: {KAZAKH_LETTERS}.</p>' in item.body_html
+    assert '<a href="https://kazinform.example/ru/budget">таблица</a><br>обновлена.</p>' in item.body_html
+    assert "&amp; расходы" in item.body_html
+    assert "xmlns" not in item.body_html and "html:" not in item.body_html and "<title>" not in item.body_html
+
+
+def test_newsml_subjects_are_named_in_the_items_language_or_by_code():
+    (item,) = newsml.parse_file(payload("newsml_item.xml"))
+
+    assert item.subjects == ["политика", "medtop:20000344"]
+    assert item.keywords == ["Сенат", "бюджет"]
+
+
+def test_newsml_linked_picture_is_taken_from_its_href_with_its_title():
+    (item,) = newsml.parse_file(payload("newsml_item.xml"))
+
+    (picture,) = item.pictures  # the other link is a page, not a picture
+    assert picture.url == "https://photo.kazinform.example/20260412/senate-1600.jpg"
+    assert picture.description == "Сенаторы голосуют за поправки"
+    assert picture.guid == "urn:newsml:kazinform.example:20260412:senate-photo"
+
+
+def test_newsml_lone_item_raw_is_the_file_as_sent():
+    (item,) = newsml.parse_file(payload("newsml_item.xml"))
+
+    assert item.raw == payload("newsml_item.xml").decode()
+
+
+# -- NewsML-G2: a packageItem and a newsMessage ---------------------------------------------------
+
+
+def test_newsml_package_lists_its_stories_by_title_and_takes_its_captioned_picture():
+    (package,) = newsml.parse_file(payload("newsml_package.xml"))
+
+    assert package.headline == "Главное за 12 апреля: бюджет, ставка, погода"
+    assert package.version == "12"
+    assert package.body_html == (
+        '<ul><li><a href="https://kazinform.example/ru/news/senate-budget">'
+        "Сенат вернул в Мажилис «бюджетные» поправки</a></li>"
+        "<li>Нацбанк повысил базовую ставку</li></ul>"
+    )
+    (picture,) = package.pictures
+    assert picture.url == "https://photo.kazinform.example/20260412/astana-snow.jpg"
+    assert picture.description == "Снегопад на проспекте Мангилик Ел"
+
+
+def test_newsml_message_gives_the_package_its_stories_and_only_the_picture_nobody_uses():
+    items = newsml.parse_file(payload("newsml_message.xml"))
+
+    assert [item.guid for item in items] == [
+        "tag:kaztag.example,2026:pkg:ekonomika-0412",
+        "tag:kaztag.example,2026:text:tenge-0412",
+        "tag:kaztag.example,2026:text:oil-0412",
+        "tag:kaztag.example,2026:photo:astana-skyline",
+    ]
+
+
+def test_newsml_message_story_takes_its_picture_newsitem_with_its_creditline():
+    story = newsml.parse_file(payload("newsml_message.xml"))[1]
+
+    (picture,) = story.pictures
+    assert picture.url == "https://photo.kaztag.example/exchange.jpg"
+    assert picture.credit == "Асхат Бейсенов / ҚазТАГ"
+    assert picture.description == "Алматыдағы валюта айырбастау пункті"
+    assert picture.guid == "tag:kaztag.example,2026:photo:exchange"
+
+
+def test_newsml_message_package_picture_credited_to_its_copyright_holder_and_titled_by_the_package():
+    package = newsml.parse_file(payload("newsml_message.xml"))[0]
+
+    assert package.headline == "Экономика: главное"  # its title: it has no headline
+    (picture,) = package.pictures
+    assert (picture.credit, picture.description) == ("ҚазТАГ", "Теңізде мұнай өндіру")
+
+
+def test_newsml_inline_text_becomes_escaped_paragraphs():
+    story = newsml.parse_file(payload("newsml_message.xml"))[1]
+
+    assert story.headline == "Теңге нығайды"
+    assert story.urgency == 5
+    assert story.byline == "Ғалым Ұлықбек"
+    assert story.body_html == (
+        "<p>Теңге бағамы доллар алдында 1,2 пайызға нығайды.</p>"
+        "<p>Сарапшылар мұны мұнай бағасымен байланыстырады &lt;алдын ала&gt;.</p>"
+    )
+
+
+def test_newsml_canceled_item_says_canceled_and_keeps_its_nitf_body():
+    canceled = newsml.parse_file(payload("newsml_message.xml"))[2]
+
+    assert canceled.pubstatus == "canceled"
+    assert canceled.body_html == "<p>Brent маркалы мұнай бағасы баррель үшін 84 долларға жетті.</p>"
+
+
+def test_newsml_lone_picture_is_an_item_with_itself_as_its_picture():
+    lone = newsml.parse_file(payload("newsml_message.xml"))[3]
+
+    assert lone.headline == "Астана таңертең"
+    (picture,) = lone.pictures
+    assert (picture.url, picture.credit) == ("https://photo.kaztag.example/astana-skyline.jpg", "Дина Серікқызы")
+
+
+def test_newsml_message_item_raw_is_that_items_xml():
+    story = newsml.parse_file(payload("newsml_message.xml"))[1]
+
+    root = defusedxml.ElementTree.fromstring(story.raw)
+    assert root.tag == "{http://iptc.org/std/nar/2006-10-01/}newsItem"
+    assert root.get("guid") == "tag:kaztag.example,2026:text:tenge-0412"
+    assert story.raw.startswith("<newsItem ")
+
+
+# -- NewsML-G2 refused, and read in spite of its encoding ----------------------------------------
+
+
+def test_billion_laughs_is_refused_and_logged(caplog):
+    with caplog.at_level(logging.WARNING, logger="incoming"):
+        with pytest.raises(FormatError, match="^refused: the file declares entities$"):
+            newsml.parse_file(payload("billion_laughs.xml"))
+
+    assert [(record.name, record.levelname) for record in caplog.records] == [("incoming", "WARNING")]
+    assert "declares entities" in caplog.records[0].getMessage()
+
+
+def test_an_external_entity_is_refused_and_logged(caplog):
+    with caplog.at_level(logging.WARNING, logger="incoming"):
+        with pytest.raises(FormatError, match="^refused: the file declares entities$"):
+            newsml.parse_file(payload("xxe.xml"))
+
+    assert [(record.name, record.levelname) for record in caplog.records] == [("incoming", "WARNING")]
+
+
+def test_windows_1251_declared_as_utf8_is_read_as_windows_1251():
+    (item,) = newsml.parse_file(payload("newsml_cp1251_declared_utf8.xml"))
+
+    assert item.headline == "Паводок в Актюбинской области: «режим ЧС» продлён"
+    assert item.body_html == "<p>Спасатели эвакуировали жителей трёх сёл.</p><p>Уровень воды в реке Илек снижается.</p>"
+
+
+def test_windows_1251_declared_as_such_is_read():
+    (item,) = newsml.parse_file(payload("newsml_cp1251.xml"))
+
+    assert item.headline == "Паводок в Актюбинской области: «режим ЧС» продлён"
+    assert item.raw.startswith('<?xml version="1.0" encoding="windows-1251"?>')
+
+
+def test_utf8_declared_as_windows_1251_is_read_as_utf8():
+    (item,) = newsml.parse_file(payload("newsml_utf8_declared_cp1251.xml"))
+
+    assert item.headline == "Паводок в Актюбинской области: «режим ЧС» продлён"
+
+
+def test_bytes_no_encoding_tried_can_decode_are_refused():
+    data = payload("newsml_cp1251_declared_utf8.xml").replace("Паводок".encode("cp1251"), b"\x98")
+
+    with pytest.raises(FormatError, match=r"^cannot decode the file \(tried utf-8, cp1251\)$"):
+        newsml.parse_file(data)
+
+
+def test_malformed_xml_is_refused_with_the_parsers_reason():
+    cut_short = payload("newsml_item.xml").partition(b"<contentSet>")[0]
+
+    with pytest.raises(FormatError, match=r"^not well-formed XML: no element found: line \d+, column \d+$"):
+        newsml.parse_file(cut_short)
+
+
+def test_xml_that_is_not_newsml_g2_is_refused_naming_its_root():
+    newsml_1 = b'<?xml version="1.0"?><NewsML Version="1.2"><NewsItem><Identification/></NewsItem></NewsML>'
+
+    with pytest.raises(FormatError, match="^not NewsML-G2: the file is a <NewsML>"):
+        newsml.parse_file(newsml_1)
+
+
+def test_a_newsitem_without_guid_is_refused():
+    data = payload("newsml_item.xml").replace(b'guid="urn:newsml:kazinform.example:20260412:senate-budget"', b"")
+
+    with pytest.raises(FormatError, match="^not NewsML-G2: a <newsItem> has no guid$"):
+        newsml.parse_file(data)
+
+
+def test_an_unreadable_time_is_refused_naming_the_item():
+    data = payload("newsml_item.xml").replace(b"2026-04-12T14:00:00+06:00", b"12/04/2026 14:00")
+
+    with pytest.raises(
+        FormatError,
+        match=r"^urn:newsml:kazinform.example:20260412:senate-budget: unreadable «embargoed» time: '12/04/2026 14:00'$",
+    ):
+        newsml.parse_file(data)
+
+
+def test_a_body_nested_too_deep_is_refused():
+    data = payload("newsml_item.xml").replace(b"<body>", b"<body>" + b"<div>" * 100_000)
+    data = data.replace(b"</body>", b"</div>" * 100_000 + b"</body>")
+
+    with pytest.raises(FormatError, match="^not readable: elements nested too deep$"):
+        newsml.parse_file(data)
+
+
+def test_an_oversize_newsml_file_is_refused_unread():
+    with pytest.raises(FormatError, match="^refused: .* over the limit"):
+        newsml.parse_file(payload("newsml_item.xml") + b" " * MAX_PAYLOAD_BYTES)
