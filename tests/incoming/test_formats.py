@@ -1,5 +1,5 @@
 """The partners' wire formats as the desk will see them: ninjs 1.x/2.x/3.x (this project's own
-API included) and NewsML-G2 read from the payloads in tests/data/incoming/ into
+API included), NewsML-G2 and RSS/Atom read from the payloads in tests/data/incoming/ into
 headlines, bodies, urgency, embargo times, status and pictures' credits; and what is refused
 (hostile XML, oversize, undecodable or unreadable payloads) with the reason an editor reads.
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incoming.formats import MAX_PAYLOAD_BYTES, FormatError, newsml, ninjs, plain_text
+from incoming.formats import MAX_PAYLOAD_BYTES, FormatError, feeds, newsml, ninjs, plain_text
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "incoming"
 KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІ"
@@ -511,3 +511,144 @@ def test_a_body_nested_too_deep_is_refused():
 def test_an_oversize_newsml_file_is_refused_unread():
     with pytest.raises(FormatError, match="^refused: .* over the limit"):
         newsml.parse_file(payload("newsml_item.xml") + b" " * MAX_PAYLOAD_BYTES)
+
+
+# -- RSS and Atom ---------------------------------------------------------------------------------
+
+
+def test_rss_entry_shows_headline_body_summary_and_date():
+    entry = feeds.parse_feed(payload("rss_with_guids.xml"))[0]
+
+    assert entry.guid == "region-inform-5521"
+    assert entry.version == ""
+    assert entry.headline == "В Шымкенте открыли «умную» остановку"
+    assert entry.body_html == (
+        "<p>В Шымкенте открыли первую «умную» остановку.</p>"
+        "<p>Она оборудована обогревом &amp; зарядкой для телефонов.</p>"
+    )
+    assert entry.summary == "Остановка с обогревом и зарядкой для телефонов."
+    assert entry.firstcreated == entry.versioncreated == utc("2026-04-12T09:15:00+05:00")
+    assert entry.pubstatus == "usable"
+
+
+def test_rss_entry_takes_its_channels_language_categories_author_and_link():
+    entry = feeds.parse_feed(payload("rss_with_guids.xml"))[0]
+
+    assert entry.language == "ru"
+    assert entry.subjects == ["Общество", "Шымкент"]
+    assert entry.byline == "Жанна Ермекова"
+    assert entry.url == "https://region-inform.example/ru/news/shymkent-stop-5521/"
+
+
+def test_rss_pictures_are_image_enclosures_and_media_content_with_the_media_credit():
+    first, second = feeds.parse_feed(payload("rss_with_guids.xml"))
+
+    assert [(picture.url, picture.credit) for picture in first.pictures] == [
+        ("https://region-inform.example/media/5521/stop.jpg", "Фото: Асель Нурланова"),
+        ("https://region-inform.example/media/5521/stop-wide.jpg", "Фото: Асель Нурланова"),
+    ]
+    assert second.pictures == []  # its enclosure is a sound
+
+
+def test_rss_entry_with_only_a_description_has_it_as_body():
+    second = feeds.parse_feed(payload("rss_with_guids.xml"))[1]
+
+    assert second.body_html == "Доллар подешевел на 2 тенге."
+    assert second.summary == ""
+
+
+def test_rss_entry_without_guid_or_date_has_an_empty_guid_and_no_times():
+    entries = feeds.parse_feed(payload("rss_without_guids.xml"))
+
+    assert [entry.guid for entry in entries] == ["", ""]
+    assert [entry.url for entry in entries] == ["https://audan.example/news/mektep", "https://audan.example/news/egis"]
+    assert entries[0].headline == "Ауылда жаңа мектеп ашылды"
+    assert entries[0].body_html == f"<p>Мектеп 300 оқушыға арналған: {KAZAKH_LETTERS}.</p>"
+    assert (entries[0].firstcreated, entries[0].versioncreated) == (None, None)
+
+
+def test_atom_entry_reads_its_id_dates_language_and_html_title_as_text():
+    (entry,) = feeds.parse_feed(payload("atom_with_ids.xml"))
+
+    assert entry.guid == "tag:akparat.example,2026:entry-901"
+    assert entry.headline == "Астанада көктем мерекесі"
+    assert entry.firstcreated == utc("2026-04-12T08:30:00+05:00")
+    assert entry.versioncreated == utc("2026-04-12T09:10:00+05:00")
+    assert entry.language == "kk"
+    assert entry.body_html == "<p>Мерекеге мыңдаған адам жиналды &amp; концерт өтті.</p>"
+    assert entry.summary == "Мерекеге мыңдаған адам жиналды."
+    assert [picture.url for picture in entry.pictures] == ["https://akparat.example/media/901.jpg"]
+
+
+def test_atom_entry_without_id_or_dates_keeps_its_text_content_as_paragraphs():
+    (entry,) = feeds.parse_feed(payload("atom_without_ids.xml"))
+
+    assert entry.guid == ""
+    assert (entry.firstcreated, entry.versioncreated) == (None, None)
+    assert entry.body_html == "<p>Акимат построит 12 км велодорожек.</p><p>Работы начнутся в мае.</p>"
+
+
+def test_a_feed_with_a_stray_ampersand_is_still_read():
+    (entry,) = feeds.parse_feed(payload("rss_malformed.xml"))
+
+    assert entry.guid == "events-5"
+    assert entry.headline == "Концерт в филармонии"
+    assert entry.url == "https://events.example/koncert?id=5&lang=ru"
+
+
+def test_a_feed_in_windows_1251_declared_as_utf8_is_read():
+    data = payload("rss_with_guids.xml").decode().encode("cp1251")
+
+    entry = feeds.parse_feed(data)[0]
+
+    assert entry.headline == "В Шымкенте открыли «умную» остановку"
+
+
+def test_an_entry_raw_is_json_of_its_main_fields():
+    entry = feeds.parse_feed(payload("rss_with_guids.xml"))[0]
+
+    raw = json.loads(entry.raw)
+    assert raw["id"] == "region-inform-5521"
+    assert raw["title"] == "В Шымкенте открыли «умную» остановку"
+    assert "«умную»" in entry.raw
+
+
+def test_a_page_that_is_not_a_feed_is_refused():
+    with pytest.raises(FormatError, match="^not an RSS or Atom feed"):
+        feeds.parse_feed(payload("not_a_feed.html"))
+
+
+def test_a_newsml_file_is_not_a_feed():
+    with pytest.raises(FormatError, match="^not an RSS or Atom feed"):
+        feeds.parse_feed(payload("newsml_item.xml"))
+
+
+def test_a_path_given_as_the_payload_is_never_opened():
+    # feedparser opens a file whose name it is given as bytes: the payload goes in a stream.
+    with pytest.raises(FormatError, match="^not an RSS or Atom feed"):
+        feeds.parse_feed(str(DATA / "rss_with_guids.xml").encode())
+
+
+def test_a_feed_declaring_entities_is_refused_and_logged(caplog):
+    with caplog.at_level(logging.WARNING, logger="incoming"):
+        with pytest.raises(FormatError, match="^refused: the file declares entities$"):
+            feeds.parse_feed(payload("rss_entities.xml"))
+
+    assert [(record.name, record.levelname) for record in caplog.records] == [("incoming", "WARNING")]
+
+
+def test_entities_behind_a_malformation_are_never_expanded():
+    # expat stops at the malformed comment before the DTD; feedparser's lenient reader reads on.
+    (entry,) = feeds.parse_feed(payload("rss_malformed_with_entities.xml"))
+
+    assert entry.headline == "[&secret;] [&lol1;]"
+
+
+def test_billion_laughs_is_refused_as_a_feed_too():
+    with pytest.raises(FormatError, match="^refused: the file declares entities$"):
+        feeds.parse_feed(payload("billion_laughs.xml"))
+
+
+def test_an_oversize_feed_is_refused_unread():
+    with pytest.raises(FormatError, match="^refused: .* over the limit"):
+        feeds.parse_feed(payload("rss_with_guids.xml") + b" " * MAX_PAYLOAD_BYTES)
