@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
 from articles import search
+from articles.desk import article_notices
 from articles.diff import revision_diffs
 from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
 from articles.models import Article, Correction, Country, Person, PreviewLink, Section, Tag, TaggedArticle
@@ -293,6 +294,11 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
         return grouped(obj.view_count)
 
     # -- The form --
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:  # what other apps say about it: a wire item corrected since it was taken
+            context["notices"] = article_notices(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

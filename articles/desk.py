@@ -5,6 +5,9 @@ the next 24 hours and what was published today with its views. Journalists: thei
 they sent for review, and what of theirs was published today. Other apps add lists of their
 own (``settings.DESK_LISTS``: the most read now, from ``readership``), so that nothing here
 imports them. Each list is one query, whatever its length.
+
+An article's admin page shows the ``Notice``s other apps have about it the same way
+(``settings.ARTICLE_NOTICES``: a wire item corrected or killed by its source, from ``incoming``).
 """
 
 import datetime as dt
@@ -29,7 +32,25 @@ class DeskList:
     empty: str
     # The admin's list that shows all of them (a query string for the articles' changelist).
     more: str = ""
+    more_url: str = ""  # another app's list (a whole address)
     columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Notice:
+    """A message above an article's admin form: ``level`` "danger" (red) or "warning"; the
+    ``diffs`` are rows of ``articles.diff.revision_diffs`` (label, changed, html)."""
+
+    level: str
+    text: str
+    link: str = ""
+    link_text: str = ""
+    diffs: list[dict] = field(default_factory=list)
+
+
+def article_notices(article: Article) -> list[Notice]:
+    """What ``settings.ARTICLE_NOTICES`` (dotted paths of functions of the article) have to say."""
+    return [notice for path in settings.ARTICLE_NOTICES for notice in import_string(path)(article)]
 
 
 def desk_for(user) -> list[DeskList]:

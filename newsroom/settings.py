@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "website",
     "distribution",
     "moving",
+    "incoming",
     "demo",
     # django-ninja's own Swagger UI files for the partner API's docs (no CDN).
     "ninja",
@@ -241,6 +242,15 @@ TELEGRAM_MAX_AGE_HOURS = int(os.environ.get("TELEGRAM_MAX_AGE_HOURS", "24"))
 # (Telegram posts); empty: https:// and the publisher agency's domain.
 SITE_URL = os.environ.get("SITE_URL", "")
 
+# Partners' wires (incoming/): how often the worker looks for sources due a poll (each source has its
+# own interval; a poll is a queued task), how long one request to a partner may take, and the
+# longest a failing source waits between tries (its interval doubles with each failure).
+INCOMING_POLL_SECONDS = int(os.environ.get("INCOMING_POLL_SECONDS", "10"))
+INCOMING_TIMEOUT_SECONDS = float(os.environ.get("INCOMING_TIMEOUT_SECONDS", "15"))
+INCOMING_MAX_BACKOFF_SECONDS = int(os.environ.get("INCOMING_MAX_BACKOFF_SECONDS", "3600"))
+# NewsML-G2 drop folders live under this folder: a source names its own folder inside it.
+INCOMING_DROP_ROOT = Path(os.environ.get("INCOMING_DROP_ROOT") or VAR_DIR / "drop")
+
 PERIODIC_JOBS = {
     # Buffered view counts reach the database even when no reader comes (with REDIS_URL).
     "readership.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
@@ -251,9 +261,14 @@ PERIODIC_JOBS = {
     "distribution.tasks.deliver_telegram": TELEGRAM_POLL_SECONDS,
     # Finished tasks older than TASK_KEEP_DAYS (failed: TASK_KEEP_FAILED_DAYS) are deleted.
     "jobs.tasks.prune_task_results": 3600,
+    # Partners' sources due a poll: each queued as the task incoming.tasks.poll_source.
+    "incoming.tasks.poll_sources": INCOMING_POLL_SECONDS,
 }
 # Lists other apps add to the admin's desk (articles/desk.py): functions of the user.
-DESK_LISTS = ["readership.desk.most_read_now"]
+DESK_LISTS = ["readership.desk.most_read_now", "incoming.desk.flagged_items", "incoming.desk.sources_in_trouble"]
+# Notices other apps add above an article's admin form (functions of the article returning a
+# list of ``articles.admin.Notice``): a wire item corrected or killed after it was taken.
+ARTICLE_NOTICES = ["incoming.notices.wire_notices"]
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))  # doubles with each attempt
 TASK_KEEP_DAYS = int(os.environ.get("TASK_KEEP_DAYS", "7"))
