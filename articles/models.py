@@ -25,6 +25,7 @@ from newsroom.html import sanitize_html, sanitize_rich_text
 from newsroom.i18n import TranslatedMixin, translation
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
 from newsroom.text import PlainTextMixin
+from newsroom.times import newsroom_time, zone_name
 from photos.images import DatedPath, SafeImageField
 from photos.models import Photo
 
@@ -263,6 +264,12 @@ def _relation_rows(name: str) -> Coalesce:
     return Coalesce(rows, Value([], output_field=models.JSONField()))
 
 
+# The embargo's refusal (``Article.clean``, ``article_publish``), with its end in newsroom time.
+EMBARGO_PUBLISH_REFUSED = _(
+    "Embargo until %(time)s (%(zone)s): the article cannot be published or scheduled before then."
+)
+
+
 class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -380,6 +387,15 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
         null=True,
         blank=True,
         help_text=_("Optional: the article disappears from the site at this time."),
+    )
+    embargo_until = models.DateTimeField(
+        _("embargo until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The article cannot be published or scheduled before this moment. "
+            "Set when the article is taken from a wire item under embargo."
+        ),
     )
     importance = models.CharField(
         _("place on the front page"),
@@ -509,6 +525,14 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
                 name="articles_article_expires_after_publish",
                 violation_error_message=_("The expiry time must be after the publication time."),
             ),
+            # An embargo binds every path: the admin, the services, the shell, an import.
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | Q(embargo_until__isnull=True)
+                | Q(publish_at__gte=models.F("embargo_until")),
+                name="articles_article_published_after_embargo",
+                violation_error_message=_("The article cannot be published or scheduled before its embargo ends."),
+            ),
         ]
 
     def __str__(self):
@@ -631,6 +655,22 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             self.publish_at = timezone.now()
         if self.expire_at and self.publish_at and self.expire_at <= self.publish_at:
             raise ValidationError({"expire_at": _("The expiry time must be after the publication time.")})
+        self.check_embargo()
+
+    def check_embargo(self) -> None:
+        """Refuse publishing or scheduling before ``embargo_until`` with a message that gives
+        the embargo's end in the newsroom's time and names the zone. The database refuses it
+        too (``articles_article_published_after_embargo``), without the time."""
+        if (
+            self.status == self.Status.PUBLISHED
+            and self.embargo_until is not None
+            and self.publish_at is not None
+            and self.publish_at < self.embargo_until
+        ):
+            params = {"time": newsroom_time(self.embargo_until), "zone": zone_name()}
+            raise ValidationError(
+                {"publish_at": ValidationError(EMBARGO_PUBLISH_REFUSED, code="embargo", params=params)}
+            )
 
 
 class EditConflict(Exception):
