@@ -58,7 +58,7 @@ from photos.widgets import PhotoSelect
 
 TAG_SUGGESTIONS_PER_PAGE = 20
 # The form's times, typed in newsroom time: their help says which zone.
-NEWSROOM_TIME_FIELDS = {"publish_at", "expire_at", "embargo_until", "pinned_until", "breaking_until"}
+NEWSROOM_TIME_FIELDS = {"publish_at", "expire_at", "embargo_until", "partners_from", "pinned_until", "breaking_until"}
 
 # Topics live in articles.Tag; taggit's own default tag model stays empty, so hide it.
 admin.site.unregister(UnusedTaggitTag)
@@ -303,7 +303,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
     def get_fieldsets(self, request, obj=None):
         publication = ["status", "loaded_version"]
         if user_can_publish(request.user):
-            publication[1:1] = ["publish_at", "expire_at", "embargo_until"]
+            publication[1:1] = ["publish_at", "expire_at", "embargo_until", "partners_from"]
             if obj is not None:
                 publication.append("significant_update")
         elif obj is not None and obj.embargo_until is not None:

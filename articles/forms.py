@@ -138,8 +138,8 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "lead", "body", "seo_title", "seo_description", "language", "section", "tags", "people",
             "countries", "source",
-            "authors", "photo", "photo_caption", "status", "publish_at", "expire_at", "embargo_until", "importance",
-            "pinned_until", "breaking_until",
+            "authors", "photo", "photo_caption", "status", "publish_at", "expire_at", "embargo_until", "partners_from",
+            "importance", "pinned_until", "breaking_until",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

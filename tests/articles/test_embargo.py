@@ -1,6 +1,7 @@
 """Embargoes: an article under a wire's embargo (``embargo_until``) cannot be published or
 scheduled before it through any path (the admin's form and actions, the services, the shell),
-only editors change it, and an article without one publishes as it always did."""
+only editors change it, and an article without one publishes as it always did. The partner
+side (``partners_from``) is in tests/distribution/test_api_embargo.py."""
 
 import datetime as dt
 
@@ -110,6 +111,21 @@ def test_the_refused_form_renders_in_production_mode_with_its_assets(client, edi
     check_assets(client, response.content.decode(), "the refused article form", collected_urls())
 
 
+def test_an_editor_cannot_release_to_partners_before_the_embargo(client, editor):
+    article = under_embargo()
+    client.force_login(editor)
+    typed = {
+        "partners_from_0": timezone.localtime(article.embargo_until - HOUR).strftime("%d.%m.%Y"),
+        "partners_from_1": timezone.localtime(article.embargo_until - HOUR).strftime("%H:%M:%S"),
+    }
+    response = client.post(change_url(article), form_data(client, change_url(article), **typed))
+    assert response.status_code == 200
+    local = timezone.localtime(article.embargo_until).strftime("%d.%m.%Y %H:%M")
+    assert f"Эмбарго до {local} (Алматы): статью нельзя передать партнёрам раньше." in response.content.decode()
+    article.refresh_from_db()
+    assert article.partners_from is None
+
+
 def test_an_editor_may_lift_the_embargo_and_publish(client, editor, publisher):
     article = under_embargo()
     client.force_login(editor)
@@ -161,15 +177,16 @@ def test_a_journalist_crafted_embargo_is_refused_and_changes_nothing(client, jou
     data = form_data(client, change_url(article), embargo_until_0="05.12.2026", embargo_until_1="12:00:00")
     response = client.post(change_url(article), data)
     assert response.status_code == 200
-    assert "Изменить эмбарго может только редактор." in response.content.decode()
+    assert "Изменить эмбарго или передать статью партнёрам может только редактор." in response.content.decode()
     article.refresh_from_db()
     assert article.embargo_until == MOMENT + 3 * HOUR
 
 
-def test_the_services_refuse_a_journalist_changing_the_embargo(journalist):
+@pytest.mark.parametrize("field", ["embargo_until", "partners_from"])
+def test_the_services_refuse_a_journalist_changing_the_embargo_or_the_release(journalist, field):
     article = under_embargo(created_by=journalist)
     with pytest.raises(PermissionDenied, match="только редактор"):
-        article_check_edit(article=article, by=journalist, changed={"embargo_until"})
+        article_check_edit(article=article, by=journalist, changed={field})
 
 
 # -- Services ----------------------------------------------------------------------------------
@@ -263,3 +280,18 @@ def test_bulk_create_before_the_embargo_is_refused_by_the_database():
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.bulk_create([published])
     assert not Article.objects.exists()
+
+
+def test_a_release_to_partners_before_the_embargo_is_refused_by_the_database():
+    article = under_embargo()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(partners_from=article.embargo_until - HOUR)
+
+
+def test_a_release_to_partners_cannot_be_taken_back_while_the_article_waits(editor):
+    ArticleFactory(publish_at=MOMENT + 2 * HOUR, partners_from=MOMENT - HOUR)
+    article = Article.objects.get()  # as loaded: released to partners an hour ago
+    article.partners_from = None
+    with pytest.raises(ValidationError) as refused:
+        article.full_clean()
+    assert "Партнёры уже получили эту статью под эмбарго" in refused.value.message_dict["partners_from"][0]
