@@ -58,6 +58,8 @@ from newsroom.widgets import RichTextWidget, SlugAdminMixin
 from photos.widgets import PhotoSelect
 
 TAG_SUGGESTIONS_PER_PAGE = 20
+# The form's times, typed in newsroom time: their help says which zone.
+NEWSROOM_TIME_FIELDS = {"publish_at", "expire_at", "embargo_until", "partners_from", "pinned_until", "breaking_until"}
 
 # Topics live in articles.Tag; taggit's own default tag model stays empty, so hide it.
 admin.site.unregister(UnusedTaggitTag)
@@ -307,9 +309,11 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
     def get_fieldsets(self, request, obj=None):
         publication = ["status", "loaded_version"]
         if user_can_publish(request.user):
-            publication[1:1] = ["publish_at", "expire_at"]
+            publication[1:1] = ["publish_at", "expire_at", "embargo_until", "partners_from"]
             if obj is not None:
                 publication.append("significant_update")
+        elif obj is not None and obj.embargo_until is not None:
+            publication.insert(1, "embargo_until")  # shown, not editable (get_readonly_fields)
         now = timezone.localtime()
         return [
             (_("Text"), {"fields": ["title", "slug", "lead", "body"]}),
@@ -357,6 +361,8 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
+        if not user_can_publish(request.user):
+            readonly.append("embargo_until")  # a wire's embargo: only an editor may change it
         if (
             obj is not None
             and obj.publish_at is not None
@@ -380,7 +386,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
                 label=db_field.verbose_name.capitalize(),
                 help_text=_("Pick existing topics or type a new one and press Enter."),
             )
-        if db_field.name in {"publish_at", "expire_at", "pinned_until", "breaking_until"}:
+        if db_field.name in NEWSROOM_TIME_FIELDS:
             kwargs["help_text"] = format_lazy(
                 "{} ({})", db_field.help_text, _("newsroom time, %(zone)s") % {"zone": newsroom_zone()}
             )

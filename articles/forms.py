@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Tag
-from articles.services import EDITABLE_BY_AUTHOR, PLACEMENT_FIELDS, PLACEMENT_REFUSED, user_can_publish
+from articles.services import (
+    EDITABLE_BY_AUTHOR,
+    EMBARGO_FIELDS,
+    EMBARGO_REFUSED,
+    PLACEMENT_FIELDS,
+    PLACEMENT_REFUSED,
+    user_can_publish,
+)
 from newsroom.text import plain
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -131,8 +138,8 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "lead", "body", "seo_title", "seo_description", "language", "section", "tags", "people",
             "countries", "source",
-            "authors", "photo", "photo_caption", "status", "publish_at", "expire_at", "importance", "pinned_until",
-            "breaking_until",
+            "authors", "photo", "photo_caption", "status", "publish_at", "expire_at", "embargo_until", "partners_from",
+            "importance", "pinned_until", "breaking_until",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -176,6 +183,8 @@ class ArticleAdminForm(forms.ModelForm):
                 raise forms.ValidationError(_("Only an editor can set the publication or expiry time."))
             if any(key.startswith(PLACEMENT_FIELDS) and value for key, value in self.data.items()):
                 raise forms.ValidationError(PLACEMENT_REFUSED)
+            if any(key.startswith(EMBARGO_FIELDS) and value for key, value in self.data.items()):
+                raise forms.ValidationError(EMBARGO_REFUSED)
         if self.instance.pk is not None:
             self._check_version(cleaned.get("loaded_version"))
         return cleaned

@@ -25,6 +25,7 @@ from newsroom.html import sanitize_html, sanitize_rich_text
 from newsroom.i18n import TranslatedMixin, translation
 from newsroom.slugs import UniqueSlugMixin, slugify, with_suffix
 from newsroom.text import PlainTextMixin
+from newsroom.times import newsroom_time, zone_name
 from photos.images import DatedPath, SafeImageField
 from photos.models import Photo
 
@@ -205,16 +206,37 @@ class ArticleQuerySet(models.QuerySet):
         now = at or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).exclude(expire_at__lte=now)
 
-    def published_or_taken_down(self, *, expired: bool = False):
+    def released_to_partners(self, *, at: dt.datetime | None = None):
+        """What partners allowed embargoed content may see (``at``, now unless given):
+        ``published()``, and the scheduled articles an editor released to partners before their
+        public time (``partners_from`` come, ``publish_at`` not yet). Only the partner API uses
+        it, for those keys; readers, feeds, sitemaps, search and Telegram use ``published()``."""
+        now = at or timezone.now()
+        released = Q(publish_at__lte=now) | Q(partners_from__lte=now)
+        return self.filter(released, status=Article.Status.PUBLISHED).exclude(expire_at__lte=now)
+
+    def published_or_taken_down(self, *, expired: bool = False, embargoed: bool = False):
         """``published()``, and the withdrawn articles readers had seen (``version_at``, the
         withdrawal, not before ``publish_at``), and with ``expired`` those past their expiry:
         partners are told to take those down (``distribution.api``). Never a draft, an article
-        in review or a scheduled one."""
+        in review or a scheduled one.
+
+        With ``embargoed`` (a partner allowed embargoed content): ``released_to_partners()``
+        instead of ``published()``, and the articles taken down (withdrawn, or back to draft or
+        review) after a version of theirs reached those partners early (``partners_version_at``)
+        and before their public time, so that those partners are told too."""
         now = timezone.now()
         readable = Q(status=Article.Status.PUBLISHED, publish_at__lte=now)
+        taken_down = Q(status=Article.Status.WITHDRAWN, publish_at__lte=models.F("version_at"))
+        if embargoed:
+            readable |= Q(status=Article.Status.PUBLISHED, partners_from__lte=now)
+            taken_down |= Q(
+                ~Q(status=Article.Status.PUBLISHED),
+                partners_version_at__lte=models.F("version_at"),
+                publish_at__gt=models.F("version_at"),
+            )
         if not expired:
             readable &= ~Q(expire_at__lte=now)
-        taken_down = Q(status=Article.Status.WITHDRAWN, publish_at__lte=models.F("version_at"))
         return self.filter(readable | taken_down)
 
     def scheduled(self):
@@ -261,6 +283,19 @@ def _relation_rows(name: str) -> Coalesce:
     row = JSONObject(pk=f"{related}_id" if related else "pk", **{field: f"{prefix}{field}" for field in fields})
     rows = Subquery(rows.values(article).annotate(rows=JSONArrayAgg(row)).values("rows"))
     return Coalesce(rows, Value([], output_field=models.JSONField()))
+
+
+# The embargo's refusals (``Article.clean``, ``article_publish``), with its end in newsroom time.
+EMBARGO_PUBLISH_REFUSED = _(
+    "Embargo until %(time)s (%(zone)s): the article cannot be published or scheduled before then."
+)
+EMBARGO_PARTNERS_REFUSED = _(
+    "Embargo until %(time)s (%(zone)s): the article cannot be released to partners before then."
+)
+RELEASE_TAKEN_BACK_REFUSED = _(
+    "Partners already have this article under embargo: the release cannot be taken back or moved later. "
+    "To stop it, return the article to draft or withdraw it: partners are then told to cancel it."
+)
 
 
 class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
@@ -381,6 +416,24 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
         blank=True,
         help_text=_("Optional: the article disappears from the site at this time."),
     )
+    embargo_until = models.DateTimeField(
+        _("embargo until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The article cannot be published or scheduled before this moment. "
+            "Set when the article is taken from a wire item under embargo."
+        ),
+    )
+    partners_from = models.DateTimeField(
+        _("released to partners from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: partners allowed embargoed content get the scheduled article from this time, "
+            "marked as embargoed until its publication time. Readers see it only at its publication time."
+        ),
+    )
     importance = models.CharField(
         _("place on the front page"),
         max_length=6,
@@ -440,6 +493,12 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
     # When this version reaches readers: the save, or the publication time when that is later
     # (a scheduled article's version appears at its second). The partner API's cursor.
     version_at = models.DateTimeField(_("version visible from"), default=timezone.now, editable=False)
+    # When this version reaches the partners an editor released the article to before its public
+    # time (``partners_from``): the save, or ``partners_from`` when later; empty when that is not
+    # before ``publish_at``. The partner API's second cursor, for keys allowed embargoed content.
+    partners_version_at = models.DateTimeField(
+        _("version visible to partners from"), null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("article revision"))
@@ -477,6 +536,12 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             ),
             # The partner API: every new or changed version in order (distribution.api).
             models.Index(fields=["version_at", "id"], name="articles_article_version_at"),
+            # ... and what partners allowed embargoed content get before its public time.
+            models.Index(
+                fields=["partners_version_at", "id"],
+                condition=Q(partners_version_at__isnull=False),
+                name="articles_article_released",
+            ),
             # The admin's list: newest first, and sorted or filtered by publication time; a
             # language and a section, and a status and its author (a journalist's drafts),
             # counted from the index alone (migration 0022; the trigram indexes of its search
@@ -509,6 +574,21 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
                 name="articles_article_expires_after_publish",
                 violation_error_message=_("The expiry time must be after the publication time."),
             ),
+            # An embargo binds every path: the admin, the services, the shell, an import.
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | Q(embargo_until__isnull=True)
+                | Q(publish_at__gte=models.F("embargo_until")),
+                name="articles_article_published_after_embargo",
+                violation_error_message=_("The article cannot be published or scheduled before its embargo ends."),
+            ),
+            models.CheckConstraint(
+                condition=Q(partners_from__isnull=True)
+                | Q(embargo_until__isnull=True)
+                | Q(partners_from__gte=models.F("embargo_until")),
+                name="articles_article_partners_after_embargo",
+                violation_error_message=_("The article cannot be released to partners before its embargo ends."),
+            ),
         ]
 
     def __str__(self):
@@ -524,9 +604,14 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             self.status_changed_at = timezone.now()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "status_changed_at"}
-        self.version_at = self.visible_version_at(timezone.now())
+        saved_at = timezone.now()
+        self.version_at = self.visible_version_at(saved_at)
+        if self.status == self.Status.PUBLISHED:
+            # Otherwise kept: the moment the last version reached partners early, which tells
+            # them to take the article down (``published_or_taken_down(embargoed=True)``).
+            self.partners_version_at = self.partners_version_for(saved_at)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version_at"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version_at", "partners_version_at"}
         with transaction.atomic(using=kwargs.get("using")):
             if not adding:
                 # A copy loaded at version N may only be saved while the row is still at N:
@@ -553,11 +638,36 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             return max(saved_at, self.publish_at)
         return saved_at
 
+    def partners_version_for(self, saved_at: dt.datetime) -> dt.datetime | None:
+        """When a version saved at ``saved_at`` reaches the partners the article is released to
+        early (``partners_from``): at once, or at ``partners_from`` when that is later; None
+        when the article is not published or that moment is not before its public time."""
+        if self.status != self.Status.PUBLISHED or self.partners_from is None or self.publish_at is None:
+            return None
+        moment = max(saved_at, self.partners_from)
+        return moment if moment < self.publish_at else None
+
+    @property
+    def embargoed_for_partners(self) -> bool:
+        """Published, released to partners, and not public yet: what ninjs marks embargoed."""
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.partners_from is not None
+            and self.publish_at is not None
+            and self.partners_from <= now < self.publish_at
+        )
+
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
-        """Remember the status as loaded: ``save`` stamps ``status_changed_at`` when it changes."""
+        """Remember the status as loaded: ``save`` stamps ``status_changed_at`` when it changes;
+        and whether partners had the article early (``clean`` keeps that from being taken back)."""
         article = super().from_db(db, field_names, values, **kwargs)
         article._loaded_status = article.__dict__.get("status")
+        loaded = article.__dict__
+        article._loaded_released = (
+            all(name in loaded for name in ("status", "publish_at", "partners_from")) and article.embargoed_for_partners
+        )
         return article
 
     def _link_body_photos(self, *, adding: bool) -> None:
@@ -631,6 +741,33 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             self.publish_at = timezone.now()
         if self.expire_at and self.publish_at and self.expire_at <= self.publish_at:
             raise ValidationError({"expire_at": _("The expiry time must be after the publication time.")})
+        self.check_embargo()
+        if self.partners_from and self.embargo_until and self.partners_from < self.embargo_until:
+            raise ValidationError({"partners_from": self._embargo_error(EMBARGO_PARTNERS_REFUSED)})
+        now = timezone.now()
+        if (
+            getattr(self, "_loaded_released", False)
+            and self.status == self.Status.PUBLISHED
+            and self.publish_at > now
+            and (self.partners_from is None or self.partners_from > now)
+        ):
+            raise ValidationError({"partners_from": ValidationError(RELEASE_TAKEN_BACK_REFUSED, code="released")})
+
+    def check_embargo(self) -> None:
+        """Refuse publishing or scheduling before ``embargo_until`` with a message that gives
+        the embargo's end in the newsroom's time and names the zone. The database refuses it
+        too (``articles_article_published_after_embargo``), without the time."""
+        if (
+            self.status == self.Status.PUBLISHED
+            and self.embargo_until is not None
+            and self.publish_at is not None
+            and self.publish_at < self.embargo_until
+        ):
+            raise ValidationError({"publish_at": self._embargo_error(EMBARGO_PUBLISH_REFUSED)})
+
+    def _embargo_error(self, message) -> ValidationError:
+        params = {"time": newsroom_time(self.embargo_until), "zone": zone_name()}
+        return ValidationError(message, code="embargo", params=params)
 
 
 class EditConflict(Exception):

@@ -66,6 +66,9 @@ def articles_for(user) -> ArticleQuerySet:
 # What only editors decide: the front page's main story and top block, and the breaking-news banner.
 PLACEMENT_FIELDS = ("importance", "pinned_until", "breaking_until")
 PLACEMENT_REFUSED = gettext_lazy("Only an editor can place an article on the front page or flag it as breaking news.")
+# What only editors decide: a wire's embargo (a journalist cannot clear it) and an early release to partners.
+EMBARGO_FIELDS = ("embargo_until", "partners_from")
+EMBARGO_REFUSED = gettext_lazy("Only an editor can change an embargo or release an article to partners.")
 
 
 def article_check_edit(*, article: Article, by, changed: set[str]) -> None:
@@ -83,6 +86,8 @@ def article_check_edit(*, article: Article, by, changed: set[str]) -> None:
         raise PermissionDenied(_("Only an editor can set the publication or expiry time."))
     if changed & set(PLACEMENT_FIELDS):
         raise PermissionDenied(str(PLACEMENT_REFUSED))
+    if changed & set(EMBARGO_FIELDS):
+        raise PermissionDenied(str(EMBARGO_REFUSED))
 
 
 # -- State changes -------------------------------------------------------------------------
@@ -123,7 +128,9 @@ def _change_state(*, article: Article, by, apply, message: str) -> bool:
 
 def article_publish(*, article: Article, by, at: dt.datetime | None = None) -> bool:
     """Publish now (``at`` empty or past) or schedule (``at`` in the future). Also restores a
-    withdrawn or expired article."""
+    withdrawn or expired article. Before the article's embargo (``embargo_until``, read from the
+    locked row) it raises ``ValidationError`` with the embargo's end: publishing now is refused,
+    never turned into a schedule."""
     _require_publisher(by)
     now = timezone.now()
 
@@ -135,6 +142,7 @@ def article_publish(*, article: Article, by, at: dt.datetime | None = None) -> b
             locked.publish_at = at
         elif locked.publish_at is None or locked.publish_at > now:
             locked.publish_at = now
+        locked.check_embargo()
         if locked.expire_at is not None and locked.expire_at <= max(now, locked.publish_at):
             locked.expire_at = None
         return True
@@ -204,10 +212,17 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
     """A correction or update note was added: readers see «Обновление» at ``at``, and feeds and
     JSON-LD carry the new modification time. Never moves the time backwards."""
     if article.significant_update_at is None or at > article.significant_update_at:
-        # A new version for partners too (the partner API's cursor), never moved backwards.
+        # A new version for partners too (the partner API's cursor), never moved backwards; and
+        # for those who have the article early, while it is not public yet.
         version_at = max(article.version_at, at)
-        Article.objects.filter(pk=article.pk).update(significant_update_at=at, version_at=version_at)
+        partners_version_at = article.partners_version_at
+        if partners_version_at is not None and partners_version_at < at < version_at:
+            partners_version_at = at
+        Article.objects.filter(pk=article.pk).update(
+            significant_update_at=at, version_at=version_at, partners_version_at=partners_version_at
+        )
         article.significant_update_at, article.version_at = at, version_at
+        article.partners_version_at = partners_version_at
         pages_changed()
 
 

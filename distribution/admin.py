@@ -1,6 +1,7 @@
-"""The admin of what leaves the site: partner API keys (listed and revoked; made by manage.py
-create_api_key, which prints a key once), Telegram channels (the bot token is write-only), and
-each article's Telegram posts, also shown on the article's own page."""
+"""The admin of what leaves the site: partner API keys (listed; allowed embargoed content by
+editors, revoked by superusers; made by manage.py create_api_key, which prints a key once),
+Telegram channels (the bot token is write-only), and each article's Telegram posts, also shown
+on the article's own page."""
 
 import re
 
@@ -34,16 +35,22 @@ class ApiKeyAdmin(AdminNamesMixin, admin.ModelAdmin):
         changed=_("The API key “{obj}” was changed."),
         deleted=_("The API key “{obj}” was deleted."),
     )
-    list_display = ["name", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = ["name", "prefix", "embargoed_content", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "embargoed_content"]
     search_fields = ["name", "prefix"]
+    fields = ["name", "prefix", "embargoed_content", "created_by", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["name", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def has_add_permission(self, request):
         return False  # a key is printed once by manage.py create_api_key; see docs/distribution.md
 
-    @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
+    def has_revoke_permission(self, request):
+        """Revoking cuts a partner off as deleting the key would: it takes the delete permission
+        (superusers), not the change permission editors have to allow a key embargoed content."""
+        return self.has_delete_permission(request)
+
+    @admin.action(description=_("Revoke the selected keys"), permissions=["revoke"])
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(

@@ -15,6 +15,15 @@ committed when a partner polls is not jumped over. Polling with the ``next`` of 
 partner sees every new, changed or withdrawn item once (again only when it changes again);
 withdrawn ones come as ``pubStatus: canceled``. Drafts, articles in review and scheduled
 articles never appear: a scheduled version is positioned at its publication time.
+
+**Embargoed content.** A key allowed it (``ApiKey.embargoed_content``) also gets the scheduled
+articles an editor released to partners early (``Article.partners_from``), with ninjs
+``embargoedUntil`` (the publication time). Such a version has a second position,
+``partners_version_at`` (the save, or ``partners_from`` when later): the key's answers merge the
+two orders (each an index range) by position, so the article comes at its release with
+``embargoedUntil``, again at its publication time without it, and as ``canceled`` if it is
+withdrawn or sent back to draft before then. A page shows an article once (its later
+position). Other keys never see it before its publication time, in a list or by id (404).
 """
 
 import base64
@@ -136,6 +145,7 @@ class Item(Schema):
     firstCreated: str
     versionCreated: str
     contentCreated: str | None = None
+    embargoedUntil: str | None = None
     pubStatus: Literal["usable", "canceled"]
     language: str
     headlines: list[Text] | None = None
@@ -242,7 +252,7 @@ def decode_cursor(value: str) -> tuple[dt.datetime, int]:
 
 
 def _as_ninjs(article: Article, base: str, publisher) -> dict:
-    if article.state == "published":
+    if article.state == "published" or article.embargoed_for_partners:
         return ninjs.item(article, base, publisher)
     return ninjs.canceled(article, base)
 
@@ -267,6 +277,50 @@ def _base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _narrowed(request, language, section, topic):
+    """The filters of ``/items`` as one function over a queryset; a section or topic that does
+    not exist is an error, never an empty page."""
+    _known_parameters(request, {"since", "language", "section", "topic", "limit"})
+    conditions = {}
+    if language:
+        conditions["language"] = language
+    if section is not None:
+        match = next((s for s in sections_menu() if s.slug == section), None)
+        if match is None:
+            raise BadParameter("section", f"Unknown section: {section!r}.")
+        conditions["section_id"] = match.pk
+    if topic is not None:
+        # A topic's slug is ASCII (newsroom.slugs): anything else names no topic, and is never
+        # sent to the database (PostgreSQL refuses a NUL in a text).
+        tag = Tag.objects.filter(slug=topic).values_list("pk", flat=True).first() if slug_re.match(topic) else None
+        if tag is None:
+            raise BadParameter("topic", f"Unknown topic: {topic!r}.")
+        conditions["tagged_items__tag_id"] = tag
+    return lambda articles: articles.filter(**conditions)
+
+
+def _after(articles, position: str, after: dt.datetime, after_pk: int, limit: int) -> list[tuple]:
+    """(position, id, article) of the first ``limit`` articles after the cursor in the order of
+    ``position`` (``version_at`` or ``partners_version_at``, each indexed with the id)."""
+    later = articles.filter(**{f"{position}__gte": after}).filter(Q(**{f"{position}__gt": after}) | Q(id__gt=after_pk))
+    return [(getattr(a, position), a.pk, a) for a in later.order_by(position, "id")[:limit]]
+
+
+def _newest(articles, position: str, limit: int) -> list[tuple]:
+    return [(getattr(a, position), a.pk, a) for a in articles.order_by(f"-{position}", "-id")[:limit]]
+
+
+def _position(event: tuple) -> tuple[dt.datetime, int]:
+    return event[0], event[1]
+
+
+def _once(events: list[tuple]) -> list[Article]:
+    """Each article once, at its last position in ``events`` (an article released early and
+    public since comes at both of its positions when a partner polls seldom)."""
+    last = {pk: index for index, (_at, pk, _article) in enumerate(events)}
+    return [article for index, (_at, pk, article) in enumerate(events) if last[pk] == index]
+
+
 @api.get("/items", response={200: Page, **ERRORS}, exclude_none=True, by_alias=True, url_name="items")
 def items(
     request,
@@ -277,39 +331,33 @@ def items(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ):
     """Published articles. Without `since`: the newest, newest first. With `since`: what is new
-    or changed after that cursor, oldest first; withdrawn articles come as `canceled`."""
-    _known_parameters(request, {"since", "language", "section", "topic", "limit"})
+    or changed after that cursor, oldest first; withdrawn articles come as `canceled`. A key
+    allowed embargoed content also gets the articles released to partners before their
+    publication time, with `embargoedUntil`."""
+    narrowed = _narrowed(request, language, section, topic)
     now = timezone.now()
     horizon = now - dt.timedelta(seconds=settings.API_SETTLE_SECONDS)
-    found = for_partners(Article.objects.published_or_taken_down()).filter(version_at__lte=horizon)
-    if language:
-        found = found.filter(language=language)
-    if section is not None:
-        match = next((s for s in sections_menu() if s.slug == section), None)
-        if match is None:
-            raise BadParameter("section", f"Unknown section: {section!r}.")
-        found = found.filter(section_id=match.pk)
-    if topic is not None:
-        # A topic's slug is ASCII (newsroom.slugs): anything else names no topic, and is never
-        # sent to the database (PostgreSQL refuses a NUL in a text).
-        tag = Tag.objects.filter(slug=topic).values_list("pk", flat=True).first() if slug_re.match(topic) else None
-        if tag is None:
-            raise BadParameter("topic", f"Unknown topic: {topic!r}.")
-        found = found.filter(tagged_items__tag_id=tag)
+    embargoed = request.auth.embargoed_content
+    public = Article.objects.published_or_taken_down(embargoed=embargoed).filter(version_at__lte=horizon)
+    streams = [(narrowed(for_partners(public)), "version_at")]
+    if embargoed:
+        early = Article.objects.released_to_partners().filter(partners_version_at__lte=horizon)
+        if since is None:
+            early = early.filter(version_at__gt=horizon)  # not public yet: else it is listed as such
+        streams.append((narrowed(for_partners(early)), "partners_version_at"))
     if since is None:
-        rows = list(found.order_by("-version_at", "-id")[:limit])
-        position = encode_cursor(rows[0].version_at, rows[0].pk) if rows else encode_cursor(horizon, 0)
-        more = False
+        events = [event for articles, order in streams for event in _newest(articles, order, limit)]
+        events = sorted(events, key=_position, reverse=True)[:limit]
+        position = encode_cursor(*_position(events[0])) if events else encode_cursor(horizon, 0)
+        rows, more = [article for _at, _pk, article in events], False
     else:
         after, after_pk = decode_cursor(since)
-        rows = list(
-            found.filter(version_at__gte=after)
-            .filter(Q(version_at__gt=after) | Q(id__gt=after_pk))
-            .order_by("version_at", "id")[: limit + 1]
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        position = encode_cursor(rows[-1].version_at, rows[-1].pk) if rows else since
+        events = [event for articles, order in streams for event in _after(articles, order, after, after_pk, limit + 1)]
+        events = sorted(events, key=_position)
+        more = len(events) > limit
+        events = events[:limit]
+        position = encode_cursor(*_position(events[-1])) if events else since
+        rows = _once(events)
     base, publisher = _base(request), publisher_get()
     return json_response(
         {"items": [_as_ninjs(article, base, publisher) for article in rows], "next": position, "more": more}
@@ -318,9 +366,12 @@ def items(
 
 @api.get("/items/{pk}", response={200: Item, 404: Error, **ERRORS}, exclude_none=True, by_alias=True, url_name="item")
 def item(request, pk: int = Path(..., ge=1, le=2**63 - 1)):
-    """One item: `usable` while readers can read it, `canceled` once it is withdrawn or expired."""
+    """One item: `usable` while readers can read it (or, for a key allowed embargoed content,
+    while it is released to partners before its publication time, with `embargoedUntil`),
+    `canceled` once it is withdrawn or expired."""
     _known_parameters(request, set())
-    article = for_partners(Article.objects.published_or_taken_down(expired=True)).filter(pk=pk).first()
+    articles = Article.objects.published_or_taken_down(expired=True, embargoed=request.auth.embargoed_content)
+    article = for_partners(articles).filter(pk=pk).first()
     if article is None:
         raise HttpError(404, "No such item.")
     return json_response(_as_ninjs(article, _base(request), publisher_get()))

@@ -46,6 +46,14 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    embargoed_content = models.BooleanField(
+        _("embargoed content"),
+        default=False,
+        help_text=_(
+            "The partner also gets the articles an editor released to partners before their publication time, "
+            "marked as embargoed until then. Only for partners bound by a written agreement to keep embargoes."
+        ),
+    )
 
     objects = ApiKeyQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """Articles as IPTC ninjs 3.1 news items (https://iptc.org/standards/ninjs/), for partners.
 
-One function per shape: ``item`` for a readable article (``pubStatus: usable``), ``canceled``
+One function per shape: ``item`` for a readable article (``pubStatus: usable``; with
+``embargoedUntil``, its publication time, while it is released to partners before it), ``canceled``
 for one partners must take down (withdrawn, or past its expiry). Both take an article loaded by
 ``distribution.api.for_partners`` (its relations as JSON columns: no query here) and the
 absolute address of the site, and use the article's own language for names.
@@ -67,6 +68,11 @@ def item(article: Article, base: str, publisher: Agency | None) -> dict:
     items' relations took a third of a page's time)."""
     language = article.language
     data = _common(article, base, "usable")
+    if article.embargoed_for_partners:
+        # Released to partners before its public time: ninjs 3's ``embargoedUntil`` (1.x and 2.x
+        # called it ``embargoed``); the version reached them at ``partners_version_at``.
+        data["embargoedUntil"] = stamp(article.publish_at)
+        data["versionCreated"] = stamp(article.partners_version_at or article.updated_at)
     data["representationType"] = "full"
     if article.publish_at:
         data["contentCreated"] = stamp(article.publish_at)
