@@ -327,7 +327,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
             ),
             (
                 _("Classification"),
-                {"fields": ["language", "section", "tags", "people", "countries", "source", "authors"]},
+                {"fields": ["language", "section", "tags", "people", "countries", "source", "source_url", "authors"]},
             ),
             (
                 _("Publication"),

@@ -376,6 +376,12 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
         related_name="credited_articles",
         help_text=_("The agency the lead credits: «..., передает DKNews.kz»."),
     )
+    source_url = models.URLField(
+        _("original link"),
+        max_length=2000,
+        blank=True,
+        help_text=_("The story on the source's site, for the newsroom (set when taken from a wire item)."),
+    )
     authors = models.ManyToManyField(Person, verbose_name=_("authors"), blank=True, related_name="authored_articles")
     translation_of = models.ForeignKey(
         "self",

@@ -421,6 +421,8 @@ class ItemAdmin(AdminNamesMixin, admin.ModelAdmin):
     def take_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         item = get_object_or_404(self.get_queryset(request), pk=object_id)
         try:
             article = item_take(item=item, by=request.user)

@@ -78,7 +78,7 @@ def _fields(wire: WireItem, source: Source, rules: list[RoutingRule]) -> dict:
         "keywords": [_text(keyword, 200) for keyword in wire.keywords if _text(keyword)][:50],
         "byline": _text(wire.byline, 500),
         "dateline": _text(wire.dateline, 300),
-        "url": _text(wire.url, 2000),
+        "url": url if (url := _text(wire.url, 2000)).startswith(("http://", "https://")) else "",
         "pictures": [
             {key: _text(value, 2000) for key, value in dataclasses.asdict(picture).items()}
             for picture in wire.pictures
