@@ -22,10 +22,14 @@ from django.utils import timezone
 from agencies.models import Agency, PromoBlock
 from articles.models import Article, Country, Person, Section, Tag
 from distribution.models import ApiKey, TelegramChannel, TelegramFollowUp, TelegramPost
+from incoming.formats import WireItem
+from incoming.models import Item, RoutingRule, Source
+from incoming.services import items_store
 from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from moving.models import LegacyRedirect
 from photos.models import Photo
 from tests.factories import (
+    AgencyFactory,
     ArticleFactory,
     PersonFactory,
     PhotoFactory,
@@ -111,8 +115,17 @@ def objects(roles):
     channel = TelegramChannel.objects.create(name="Канал", chat_id="@agency", bot_token="123456789:" + "A" * 35)
     post = TelegramPost.objects.create(article=article, channel=channel, state="unknown", last_error="Нет ответа")
     TelegramFollowUp.objects.create(post=post, action="edit")  # shown on the post's page
+    source = Source.objects.create(
+        name="Kazinform", address="https://kazinform.example/api/items", credentials="secret", agency=AgencyFactory()
+    )
+    RoutingRule.objects.create(source=source, words="экономика", notify=True)  # shown on the source's page
+    wire = WireItem(guid="urn:1", version="1", headline="Новость «ленты»", body_html="<p>Текст</p>", urgency=2)
+    items_store(source=source, wires=[wire])
+    items_store(source=source, wires=[WireItem(guid="urn:1", version="2", headline="Новость, исправленная")])
     return {
         Article: article,
+        Source: source,
+        Item: Item.objects.get(),
         Section: SectionFactory(),
         Person: PersonFactory(),
         Country: country("KZ"),
