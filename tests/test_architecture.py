@@ -18,8 +18,9 @@ ALLOWED = {
     "website": {"articles", "agencies", "photos", "readership"},
     "distribution": {"articles", "agencies", "photos"},
     "moving": {"articles", "agencies", "photos"},
+    "incoming": {"articles", "agencies", "photos"},
     "jobs": set(),
-    "demo": {"articles", "agencies", "photos", "readership", "distribution"},
+    "demo": {"articles", "agencies", "photos", "readership", "distribution", "incoming"},
 }
 EXCEPTIONS = {"newsroom/urls.py": {"website", "readership", "distribution", "jobs"}}
 

@@ -2,7 +2,9 @@
 corrects what an earlier demo wrote wrongly where nobody has edited it since."""
 
 import io
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -16,10 +18,14 @@ from agencies.models import Agency, PromoBlock
 from articles.models import Article, Correction, Country, Person, Section, Tag
 from articles.services import article_note_significant_update
 from demo import content as demo
+from incoming.models import RoutingRule, Source
 from newsroom.pagecache import pages_changed
 from photos.models import Photo
 from photos.services import content_hash, photo_save
 from readership import buffer as views_buffer
+
+DEMO_WIRE = Path(__file__).resolve().parents[2] / "wire"
+DEMO_WIRE_NAME = "Kazinform (демо: папка NewsML-G2)"
 
 
 def gradient_jpeg(top: str, bottom: str, size=(1200, 675)) -> bytes:
@@ -96,6 +102,21 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (admin at /admin/):")
         for account in demo.USERS:
             self.stdout.write(f"  {account['username']} / {account['password']}")
+
+    def load_wire(self, agency: Agency, sections: dict) -> int:
+        """A partner's NewsML-G2 drop folder with two files in it (demo/wire/): the worker that
+        ``make run`` starts reads them into the Incoming list within a few seconds."""
+        source, is_new = Source.objects.get_or_create(
+            name=DEMO_WIRE_NAME,
+            defaults={"kind": Source.Kind.NEWSML, "address": "demo", "agency": agency, "language": "ru"},
+        )
+        if is_new:
+            RoutingRule.objects.create(source=source, words="бюджет, экономика", section=sections.get("ekonomika"))
+            folder = source.drop_folder()
+            folder.mkdir(parents=True, exist_ok=True)
+            for path in sorted(DEMO_WIRE.glob("*.xml")):
+                shutil.copy(path, folder / path.name)
+        return int(is_new)
 
     def load(self) -> int:
         created = 0
@@ -189,6 +210,7 @@ class Command(BaseCommand):
             if row.get("views") and article.state == "published":  # readers so far: the most-read lists
                 views_buffer.write({article.pk: row["views"]})
             created += 1
+        created += self.load_wire(agencies[demo.SOURCES[0]["slug"]], sections)
         for tag in Tag.objects.filter(name__in=demo.TOPICS, name_kk="", name_en=""):
             tag.name_kk, tag.name_en = demo.TOPICS[tag.name]
             tag.save(update_fields=["name_kk", "name_en"])
