@@ -324,3 +324,24 @@ def test_a_bad_source_address_gets_a_clear_error_and_keeps_what_was_typed(client
         reverse("admin:incoming_source_add"), source_form(source, kind="newsml", address="../../etc")
     )
     assert response.status_code == 200 and Source.objects.count() == 1
+
+
+def test_a_quiet_source_turns_red_after_its_idle_alert_and_not_before(client, editor, source, time_machine):
+    time_machine.move_to(timezone.now())
+    Source.objects.filter(pk=source.pk).update(
+        idle_alert_minutes=30, item_at=timezone.now(), succeeded_at=timezone.now()
+    )
+    client.force_login(editor)
+    sources = reverse("admin:incoming_source_changelist")
+    assert "state-withdrawn" not in client.get(sources).content.decode()
+    time_machine.shift(dt.timedelta(minutes=31))
+    assert "state-withdrawn" in client.get(sources).content.decode()
+    assert "Kazinform" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_a_source_without_an_idle_alert_never_turns_red(client, editor, source, time_machine):
+    Source.objects.filter(pk=source.pk).update(
+        item_at=timezone.now() - dt.timedelta(days=30), succeeded_at=timezone.now()
+    )
+    client.force_login(editor)
+    assert "state-withdrawn" not in client.get(reverse("admin:incoming_source_changelist")).content.decode()
