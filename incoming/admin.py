@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.diff import readable_text, word_diff
 from incoming.models import URGENT, DeskLook, Item, ItemVersion, RoutingRule, Source
@@ -150,7 +151,10 @@ class SourceAdmin(AdminNamesMixin, admin.ModelAdmin):
         if obj.failures:
             return format_html(
                 '<span class="state-badge state-withdrawn">{}</span>',
-                _("failing: %(count)d polls in a row") % {"count": obj.failures},
+                ngettext(
+                    "failing: %(count)d poll in a row", "failing: %(count)d polls in a row", obj.failures
+                )
+                % {"count": obj.failures},
             )
         idle = obj.idle_since()
         if idle is not None:
@@ -169,7 +173,12 @@ class SourceAdmin(AdminNamesMixin, admin.ModelAdmin):
     @admin.action(description=_("Poll the selected sources now"))
     def poll_now(self, request, queryset):
         count = queryset.filter(active=True).update(next_poll_at=timezone.now())
-        self.message_user(request, _("%(count)d sources will be polled within a few seconds.") % {"count": count})
+        message = ngettext(
+            "%(count)d source will be polled within a few seconds.",
+            "%(count)d sources will be polled within a few seconds.",
+            count,
+        )
+        self.message_user(request, message % {"count": count})
 
 
 # -- Items (journalists and editors) -------------------------------------------------------------

@@ -74,7 +74,7 @@ class Source(PlainTextMixin, models.Model):
         blank=True,
         help_text=_("Show the source in red when no item has come for this long. Empty: never."),
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("wire source", "active"), default=True)
 
     # What the worker keeps between polls; shown on the source's page, never edited.
     next_poll_at = models.DateTimeField(_("next poll"), default=timezone.now, editable=False)
