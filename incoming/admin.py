@@ -2,6 +2,7 @@
 marked), an item's page with its versions and the Take button, and the sources (editors only)."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -86,6 +87,16 @@ class SourceForm(forms.ModelForm):
             return ""
         return typed or self.instance.credentials
 
+    def clean(self):
+        cleaned = super().clean()
+        # The saved key goes only where it was typed for: a new host needs it typed again.
+        saved, address = self.instance.credentials, cleaned.get("address", "")
+        moved = self.instance.pk and urlsplit(address).hostname != urlsplit(self.instance.address).hostname
+        typed = self.data.get(self.add_prefix("credentials"), "").strip()
+        if saved and moved and not typed and cleaned.get("credentials"):
+            self.add_error("credentials", _("The address is on another host: type the key again (or remove it)."))
+        return cleaned
+
 
 class RoutingRuleInline(admin.TabularInline):
     model = RoutingRule
@@ -117,10 +128,16 @@ class SourceAdmin(AdminNamesMixin, admin.ModelAdmin):
     inlines = [RoutingRuleInline]
     actions = ["poll_now"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "key_state"]
+
     def get_fieldsets(self, request, obj=None):
-        main = ["name", "kind", "address", "credentials"]
-        if obj is not None and obj.credentials:
-            main.append("clear_credentials")
+        if self.has_change_permission(request, obj):
+            main = ["name", "kind", "address", "credentials"]
+            if obj is not None and obj.credentials:
+                main.append("clear_credentials")
+        else:  # read-only: a key is said to be saved, never shown
+            main = ["name", "kind", "address", "key_state"]
         fieldsets = [
             (None, {"fields": [*main, "agency", "language", "section"]}),
             (_("Polling"), {"fields": ["poll_seconds", "idle_alert_minutes", "active"]}),
@@ -144,6 +161,10 @@ class SourceAdmin(AdminNamesMixin, admin.ModelAdmin):
             )
         return fieldsets
 
+    @admin.display(description=_("key"))
+    def key_state(self, obj):
+        return _("saved") if obj.credentials else "—"
+
     @admin.display(description=_("state"))
     def health(self, obj):
         if not obj.active:
@@ -151,9 +172,7 @@ class SourceAdmin(AdminNamesMixin, admin.ModelAdmin):
         if obj.failures:
             return format_html(
                 '<span class="state-badge state-withdrawn">{}</span>',
-                ngettext(
-                    "failing: %(count)d poll in a row", "failing: %(count)d polls in a row", obj.failures
-                )
+                ngettext("failing: %(count)d poll in a row", "failing: %(count)d polls in a row", obj.failures)
                 % {"count": obj.failures},
             )
         idle = obj.idle_since()
@@ -170,7 +189,7 @@ class SourceAdmin(AdminNamesMixin, admin.ModelAdmin):
     def last_item(self, obj):
         return local_time(obj.item_at)
 
-    @admin.action(description=_("Poll the selected sources now"))
+    @admin.action(description=_("Poll the selected sources now"), permissions=["change"])
     def poll_now(self, request, queryset):
         count = queryset.filter(active=True).update(next_poll_at=timezone.now())
         message = ngettext(
@@ -205,7 +224,9 @@ class KeysetChangeList(ChangeList):
         self.params.pop(AFTER_VAR, None)  # filter and search links start from the newest again
         rows = self.queryset
         after = request.GET.get(AFTER_VAR, "")
-        last = Item.objects.filter(pk=int(after)).values("received_at", "pk").first() if after.isdigit() else None
+        last = None
+        if after.isdecimal() and len(after) < 19:  # an id; anything else: the newest page
+            last = Item.objects.filter(pk=int(after)).values("received_at", "pk").first()
         if last is not None:
             # The first condition alone is an index range; the OR inside it only breaks the tie.
             rows = rows.filter(received_at__lte=last["received_at"]).filter(
@@ -325,7 +346,11 @@ class ItemAdmin(AdminNamesMixin, admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("raw")
+        items = super().get_queryset(request).defer("raw").select_related("source", "article", "taken_by")
+        new_since = getattr(request, "incoming_new_since", None)  # set by changelist_view
+        if new_since is None:
+            return items.annotate(is_new=Value(False))
+        return items.annotate(is_new=ExpressionWrapper(Q(received_at__gt=new_since), output_field=BooleanField()))
 
     def get_search_results(self, request, queryset, search_term):
         """PostgreSQL: the full-text index over headline and text (every word, as written);
@@ -352,15 +377,14 @@ class ItemAdmin(AdminNamesMixin, admin.ModelAdmin):
         return KeysetChangeList
 
     def changelist_view(self, request, extra_context=None):
-        self.new_since = self.last_look(request)
+        request.incoming_new_since = self.last_look(request)
         return super().changelist_view(request, extra_context)
 
     def last_look(self, request) -> dt.datetime | None:
         """Items received after this are new to the user; the look moves on every LOOK_SECONDS."""
         now = timezone.now()
-        look = DeskLook.objects.filter(user=request.user).first()
-        if look is None:
-            DeskLook.objects.create(user=request.user, looked_at=now, previous_at=None)
+        look, first = DeskLook.objects.get_or_create(user=request.user, defaults={"looked_at": now})
+        if first:
             return None
         if now - look.looked_at > dt.timedelta(seconds=LOOK_SECONDS):
             look.previous_at, look.looked_at = look.looked_at, now
@@ -369,8 +393,7 @@ class ItemAdmin(AdminNamesMixin, admin.ModelAdmin):
 
     @admin.display(description=_("headline"))
     def marked_headline(self, obj):
-        new_since = getattr(self, "new_since", None)
-        is_new = new_since is not None and obj.received_at > new_since
+        is_new = getattr(obj, "is_new", False)
         return format_html(
             '{}<span class="{}">{}</span>{}',
             format_html('<span class="wire-new">{}</span> ', _("new")) if is_new else "",
@@ -403,9 +426,11 @@ class ItemAdmin(AdminNamesMixin, admin.ModelAdmin):
         return [take, *urls]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        item = get_object_or_404(
-            self.get_queryset(request).select_related("source", "article", "taken_by"), pk=object_id
-        )
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        item = self.get_object(request, object_id)
+        if item is None:  # Django's own answer: back to the list, "does not exist"
+            return super().change_view(request, object_id, form_url, extra_context)
         versions = list(item.versions.all())
         newer = [item, *versions]
         history = [

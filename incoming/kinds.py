@@ -16,6 +16,7 @@ import email.utils
 import functools
 import logging
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ class PollError(Exception):
 class Batch:
     items: list[WireItem]
     state: dict = field(default_factory=dict)  # Source fields saved with the items
+    # Source fields that must still hold what this poll read (another poll of the same source
+    # may have moved the cursor meanwhile: then this batch is not stored).
+    expected: dict = field(default_factory=dict)
     after_commit: Callable[[], None] | None = None  # e.g. move the file to done/
 
 
@@ -68,23 +72,24 @@ def retry_after_seconds(value: str | None) -> int | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return int(value)
+    if value.isdecimal():
+        return min(int(value), settings.INCOMING_MAX_BACKOFF_SECONDS)
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return max(0, int((moment - dt.datetime.now(dt.UTC)).total_seconds()))
+    return min(max(0, int((moment - dt.datetime.now(dt.UTC)).total_seconds())), settings.INCOMING_MAX_BACKOFF_SECONDS)
 
 
-def http_get(url: str, headers: dict) -> tuple[int, bytes, httpx.Headers]:
+def http_get(url: str, headers: dict, *, follow_redirects: bool = True) -> tuple[int, bytes, httpx.Headers]:
     """GET ``url``: (status, body, headers). The body is read up to ``MAX_PAYLOAD_BYTES``; a
     larger one is refused. 429 and 5xx become ``PollError``; so do timeouts and refused
     connections, in words without the address."""
     timeout = httpx.Timeout(settings.INCOMING_TIMEOUT_SECONDS, connect=min(10, settings.INCOMING_TIMEOUT_SECONDS))
     headers = {"User-Agent": USER_AGENT, **headers}
+    deadline = time.monotonic() + settings.INCOMING_TIMEOUT_SECONDS
     try:
         with httpx.stream(
             "GET", url, headers=headers, timeout=timeout, verify=tls(), follow_redirects=True
@@ -102,6 +107,8 @@ def http_get(url: str, headers: dict) -> tuple[int, bytes, httpx.Headers]:
                 raise PollError(f"refused: the answer is over {MAX_PAYLOAD_BYTES // 1024 // 1024} MB")
             body = bytearray()
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:  # a partner dripping bytes: the timeout is per read
+                    raise httpx.ReadTimeout("the whole answer took too long")
                 body += chunk
                 if len(body) > MAX_PAYLOAD_BYTES:
                     raise PollError(f"refused: the answer is over {MAX_PAYLOAD_BYTES // 1024 // 1024} MB")
@@ -149,19 +156,22 @@ class NinjsReader(Reader):
         if source.credentials:
             headers["Authorization"] = f"Bearer {source.credentials}"
         cursor = source.cursor
+        skipped: list[str] = []
         for _page in range(MAX_PAGES_PER_POLL):
             url = str(httpx.URL(source.address).copy_merge_params({"since": cursor})) if cursor else source.address
             status, body, _answer = http_get(url, headers)
             if status == 304:
-                return
+                break
             try:
-                items, next_cursor, more = ninjs.parse_page(body)
+                items, next_cursor, more = ninjs.parse_page(body, skipped=skipped)
             except FormatError as error:
                 raise PollError(str(error)) from None
-            yield Batch(items, {"cursor": (next_cursor or cursor or "")[:2000]})
+            yield Batch(items, {"cursor": (next_cursor or cursor or "")[:2000]}, expected={"cursor": cursor})
             if not more or not next_cursor or next_cursor == cursor:
-                return
+                break
             cursor = next_cursor
+        if skipped:  # the rest of each page is stored; these are named on the source's page
+            raise PollError("items not stored, not ninjs: " + "; ".join(skipped)[:1500])
 
 
 class NewsmlReader(Reader):

@@ -247,6 +247,9 @@ class Item(models.Model):
             models.Index(
                 fields=["-received_at", "-id"], condition=Q(flagged=True), name="incoming_item_flagged_newest"
             ),
+            models.Index(
+                fields=["-received_at", "-id"], condition=~Q(pubstatus="usable"), name="incoming_item_killed_newest"
+            ),
         ]
 
     def __str__(self):

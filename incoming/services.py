@@ -4,15 +4,19 @@ source with backoff, and taking an item to the desk as a draft article."""
 import dataclasses
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 import logging
 import re
+import socket
 from collections import Counter
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -117,7 +121,7 @@ def is_newer(fields: dict, item: Item) -> bool:
     new, old = fields["version"], item.version
     if new and new == old:
         return False
-    if new.isdigit() and old.isdigit():
+    if new.isdecimal() and old.isdecimal():
         return int(new) > int(old)
     if fields["versioncreated"] and item.versioncreated and new != old:
         return fields["versioncreated"] >= item.versioncreated
@@ -156,15 +160,22 @@ def items_store(*, source: Source, wires: list[WireItem], now: dt.datetime | Non
         if not is_newer(fields, item):
             counts["unchanged"] += 1
             continue
-        item_new_version(item=item, fields=fields, now=now)
+        # Again under the row's lock: a Take or another poll of the source may be on it now.
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if not is_newer(fields, locked):
+            counts["unchanged"] += 1
+            continue
+        item_new_version(item=locked, fields=fields, now=now)
         counts["updated"] += 1
     return counts
 
 
 def item_new_version(*, item: Item, fields: dict, now: dt.datetime) -> None:
-    """Keep the stored version as an ``ItemVersion`` and put ``fields`` in its place. A taken item
-    keeps its section and article: the article's page tells its editor (``incoming.notices``)."""
-    previous = Item.objects.only("raw").get(pk=item.pk).raw
+    """Keep the stored version (``item``, locked) as an ``ItemVersion`` and put ``fields`` in its
+    place. Who took it is never touched; a taken item keeps its section, and the article's page
+    tells its editor what changed (``incoming.notices``). A later embargo reaches an article
+    not yet published at once."""
+    previous = item.raw
     ItemVersion.objects.create(
         item=item,
         version=item.version,
@@ -178,14 +189,21 @@ def item_new_version(*, item: Item, fields: dict, now: dt.datetime) -> None:
         received_at=item.updated_at,
         raw=previous,
     )
-    for name, value in fields.items():
-        if name in {"section", "flagged"} and item.article_id:
-            continue
-        setattr(item, name, value)
-    item.updated_at = now
-    item.save()
-    if item.article_id and item.pubstatus != Item.Status.USABLE:
-        log.warning("wire item %s (article %s) is now %s at its source", item.pk, item.article_id, item.pubstatus)
+    changes = {
+        name: value for name, value in fields.items() if not (item.article_id and name in {"section", "flagged"})
+    }
+    Item.objects.filter(pk=item.pk).update(**changes, updated_at=now)
+    if item.article_id is None:
+        return
+    if fields["pubstatus"] != Item.Status.USABLE:
+        log.warning("wire item %s (article %s) is now %s at its source", item.pk, item.article_id, fields["pubstatus"])
+    embargo = fields["embargoed"]
+    if embargo is not None and embargo > now:
+        article = Article.objects.filter(pk=item.article_id).exclude(status=Article.Status.PUBLISHED).first()
+        if article is not None and (article.embargo_until is None or article.embargo_until < embargo):
+            article.embargo_until = embargo
+            article._change_reason = _("The source moved the embargo")
+            article.save(update_fields=["embargo_until"])
 
 
 # -- Polling ---------------------------------------------------------------------------------
@@ -209,15 +227,20 @@ def source_poll(*, source_id: int) -> str:
     try:
         for batch in reader.batches(source):
             with transaction.atomic():
+                # The source's row first: another poll of it (an editor's "poll now" while
+                # this one runs) waits here, then finds the cursor moved and stops.
+                still = Source.objects.select_for_update().filter(pk=source.pk, **batch.expected).exists()
+                if not still:
+                    raise PollError("another poll of this source went further; this one stopped")
                 stored = items_store(source=source, wires=batch.items)
                 state = dict(batch.state)
                 if stored["new"] or stored["updated"]:
                     state["item_at"] = timezone.now()
                 Source.objects.filter(pk=source.pk).update(**state)
+                if batch.after_commit is not None:
+                    transaction.on_commit(batch.after_commit)
             for name, value in state.items():
                 setattr(source, name, value)
-            if batch.after_commit is not None:
-                batch.after_commit()
             counts.update(stored)
     except PollError as failure:
         error, retry_after = str(failure), failure.retry_after
@@ -295,7 +318,7 @@ def item_take(*, item: Item, by) -> Article:
             source=Agency.objects.get(pk=locked.source.agency_id),
             status=Article.Status.DRAFT,
             created_by=by,
-            source_url=locked.url[:2000],
+            source_url=locked.url if is_url(locked.url) else "",
             embargo_until=locked.embargoed if locked.embargoed and locked.embargoed > now else None,
         )
         article._history_user = by
@@ -322,6 +345,30 @@ def item_take(*, item: Item, by) -> Article:
     return article
 
 
+def is_url(value: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def public_address(url: str) -> bool:
+    """Whether ``url``'s host resolves only to public addresses: a partner's item must not make
+    the newsroom's server fetch from inside its own network (the loopback, private ranges, the
+    cloud's metadata address). ``INCOMING_PICTURES_FROM_PRIVATE_ADDRESSES`` lifts it (tests)."""
+    if settings.INCOMING_PICTURES_FROM_PRIVATE_ADDRESSES:
+        return True
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses)
+
+
 def picture_take(*, source: Source, picture: dict) -> Photo | None:
     """The library's photo of a partner's picture: downloaded the first time only. None when it
     cannot be downloaded or is not a usable image (logged; the draft is made without it)."""
@@ -329,8 +376,11 @@ def picture_take(*, source: Source, picture: dict) -> Photo | None:
     known = TakenPicture.objects.filter(source=source, key=key).select_related("photo").first()
     if known is not None:
         return known.photo
+    if not public_address(picture["url"]):
+        log.warning("picture of source %s not taken: its address is not a public one", source.pk)
+        return None
     try:
-        status, data, _headers = http_get(picture["url"], {"Accept": "image/*"})
+        status, data, _headers = http_get(picture["url"], {"Accept": "image/*"}, follow_redirects=False)
         if status != 200 or len(data) > max_upload_bytes():
             raise PollError(f"the partner answered {status}")
         cleaned = clean_image(data)

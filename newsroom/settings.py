@@ -249,6 +249,9 @@ INCOMING_POLL_SECONDS = int(os.environ.get("INCOMING_POLL_SECONDS", "10"))
 INCOMING_TIMEOUT_SECONDS = float(os.environ.get("INCOMING_TIMEOUT_SECONDS", "15"))
 INCOMING_MAX_BACKOFF_SECONDS = int(os.environ.get("INCOMING_MAX_BACKOFF_SECONDS", "3600"))
 # NewsML-G2 drop folders live under this folder: a source names its own folder inside it.
+# Pictures a wire item names are fetched only from public addresses (never the loopback or a
+# private network: the item comes from outside); the tests' fake partner lives on 127.0.0.1.
+INCOMING_PICTURES_FROM_PRIVATE_ADDRESSES = env_bool("INCOMING_PICTURES_FROM_PRIVATE_ADDRESSES", False)
 INCOMING_DROP_ROOT = Path(os.environ.get("INCOMING_DROP_ROOT") or VAR_DIR / "drop")
 
 PERIODIC_JOBS = {

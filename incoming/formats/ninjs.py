@@ -40,10 +40,12 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 ALT_ROLES = ("alt", "alttext", "alt_text")
 
 
-def parse_page(data: bytes) -> tuple[list[WireItem], str | None, bool]:
+def parse_page(data: bytes, *, skipped: list[str] | None = None) -> tuple[list[WireItem], str | None, bool]:
     """A partner API's answer: its items, the cursor to ask from next (None when it gives none)
     and whether more items wait. Reads this project's envelope ``{"items": [...], "next": cursor,
-    "more": bool}``, a bare list of items, or a single ninjs object."""
+    "more": bool}``, a bare list of items, or a single ninjs object. An item that is not ninjs
+    refuses the page, unless ``skipped`` is given: then the reason is added to it and the page's
+    other items are read (one bad item must not hold up a partner's stream for good)."""
     check_size(data)
     try:
         document = json.loads(data)
@@ -62,21 +64,23 @@ def parse_page(data: bytes) -> tuple[list[WireItem], str | None, bool]:
             raise FormatError("not a page of ninjs items: «next» is not a string")
         if not isinstance(more, bool):
             raise FormatError("not a page of ninjs items: «more» is not true or false")
-        return _items(objects), cursor or None, more
+        return _items(objects, skipped), cursor or None, more
     if isinstance(document, list):
-        return _items(document), None, False
+        return _items(document, skipped), None, False
     if isinstance(document, dict):
         return [parse_item(document)], None, False
     raise FormatError(f"not ninjs: the JSON is a {type(document).__name__}, not an object or a list")
 
 
-def _items(objects: list) -> list[WireItem]:
+def _items(objects: list, skipped: list[str] | None = None) -> list[WireItem]:
     items = []
     for index, obj in enumerate(objects):
         try:
             items.append(parse_item(obj))
         except FormatError as error:
-            raise FormatError(f"item {index}: {error}") from None
+            if skipped is None:
+                raise FormatError(f"item {index}: {error}") from None
+            skipped.append(f"item {index}: {error}")
     return items
 
 

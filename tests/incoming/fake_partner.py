@@ -38,6 +38,7 @@ class FakePartner:
         self.feed = b""  # the feed's body; its ETag follows its content
         self.files: dict[str, bytes] = {}  # other paths (pictures)
         self.slow_pages: dict[str, float] = {}  # cursor -> seconds the API takes to answer it
+        self.drip = 0.0  # seconds between chunks of 64 bytes of every answer (0: all at once)
         partner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,7 +58,13 @@ class FakePartner:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(answer.body)))
                     self.end_headers()
-                    self.wfile.write(answer.body)
+                    if partner.drip:  # the body a few bytes at a time, slowly
+                        for start in range(0, len(answer.body), 64):
+                            self.wfile.write(answer.body[start : start + 64])
+                            self.wfile.flush()
+                            time.sleep(partner.drip)
+                    else:
+                        self.wfile.write(answer.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout): as a real server would
 

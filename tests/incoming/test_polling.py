@@ -127,7 +127,7 @@ def test_a_source_without_a_key_sends_no_authorization(partner, ninjs_source):
     [
         (Answer(500, b"Internal Server Error"), "answered 500"),
         (Answer(200, b"{not json", {"Content-Type": "application/json"}), "JSON"),
-        (Answer(200, b'{"items": [{"headline": 5}]}', {"Content-Type": "application/json"}), ""),
+        (Answer(200, b'{"items": [{"headline": 5}]}', {"Content-Type": "application/json"}), "not ninjs"),
     ],
     ids=["500", "invalid-json", "invalid-ninjs"],
 )
@@ -231,27 +231,31 @@ def drop_source(settings, tmp_path, db):
     )
 
 
-def test_a_drop_folder_file_is_read_once_then_moved_to_done(drop_source, settings):
+def test_a_drop_folder_file_is_read_once_then_moved_to_done(drop_source, settings, django_capture_on_commit_callbacks):
     folder = settings.INCOMING_DROP_ROOT / "kazinform"
     shutil.copy(DATA / "newsml_item.xml", folder / "budget.xml")
     shutil.copy(DATA / "newsml_message.xml", folder / "message.xml")
-    assert poll(drop_source).startswith(f"{1 + MESSAGE_ITEMS} new")
+    with django_capture_on_commit_callbacks(execute=True):  # a file moves once its items are committed
+        assert poll(drop_source).startswith(f"{1 + MESSAGE_ITEMS} new")
     assert sorted(path.name for path in (folder / "done").iterdir()) == ["budget.xml", "message.xml"]
     assert not list(folder.glob("*.xml"))
     item = Item.objects.get(guid="urn:newsml:kazinform.example:20260412:senate-budget")
     assert item.version == "4" and item.embargoed is not None and item.language == "ru"
     # A worker killed after storing a file and before moving it reads it again: nothing changes.
     shutil.copy(folder / "done" / "budget.xml", folder / "budget.xml")
-    assert "0 new, 0 updated, 1 unchanged" in poll(drop_source)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "0 new, 0 updated, 1 unchanged" in poll(drop_source)
     assert Item.objects.count() == 1 + MESSAGE_ITEMS
 
 
 @pytest.mark.parametrize("name", ["billion_laughs.xml", "xxe.xml"])
-def test_a_hostile_file_is_refused_moved_to_failed_and_logged(drop_source, settings, name, caplog):
+def test_a_hostile_file_is_refused_moved_to_failed_and_logged(
+    drop_source, settings, name, caplog, django_capture_on_commit_callbacks
+):
     folder = settings.INCOMING_DROP_ROOT / "kazinform"
     shutil.copy(DATA / name, folder / name)
     shutil.copy(DATA / "newsml_item.xml", folder / "good.xml")
-    with caplog.at_level(logging.WARNING, logger="incoming"):
+    with caplog.at_level(logging.WARNING, logger="incoming"), django_capture_on_commit_callbacks(execute=True):
         poll(drop_source)
     assert (folder / "failed" / name).exists() and (folder / "done" / "good.xml").exists()
     assert "refused" in (folder / "failed" / f"{name}.reason.txt").read_text()
@@ -265,3 +269,31 @@ def test_a_drop_folder_outside_the_drop_root_is_never_read(drop_source):
     Source.objects.filter(pk=drop_source.pk).update(address="../../etc")
     poll(drop_source)
     assert "INCOMING_DROP_ROOT" in Source.objects.get(pk=drop_source.pk).last_error
+
+
+def test_one_bad_item_is_named_on_the_source_and_the_rest_of_the_stream_still_comes(partner, ninjs_source):
+    partner.ninjs_items = [ninjs_item(1), {"headline": "без идентификатора"}, ninjs_item(3, version="²")]
+    poll(ninjs_source)
+    source = Source.objects.get(pk=ninjs_source.pk)
+    assert "item 1" in source.last_error and "uri" in source.last_error
+    assert source.cursor == "3"  # past the bad item: the next poll asks for what is new
+    assert set(Item.objects.values_list("guid", flat=True)) == {"urn:partner:item:1", "urn:partner:item:3"}
+    partner.ninjs_items.append(ninjs_item(4))
+    poll(ninjs_source)
+    assert Item.objects.count() == 3 and Source.objects.get(pk=ninjs_source.pk).failures == 0
+
+
+def test_a_retry_after_of_ages_waits_at_most_the_longest_backoff(partner, ninjs_source, settings):
+    partner.then("/api/items", Answer(429, b"", {"Retry-After": "1000000000000"}))
+    poll(ninjs_source)
+    source = Source.objects.get(pk=ninjs_source.pk)
+    assert source.next_poll_at <= timezone.now() + dt.timedelta(seconds=settings.INCOMING_MAX_BACKOFF_SECONDS)
+    assert source.failures == 1 and "429" in source.last_error
+
+
+def test_a_partner_dripping_its_answer_is_cut_off_at_the_timeout(partner, ninjs_source, settings):
+    settings.INCOMING_TIMEOUT_SECONDS = 1
+    partner.drip = 0.4  # each chunk of the answer 0.4 s after the last: no single read times out
+    partner.ninjs_items = [ninjs_item(n) for n in range(1, 6)]
+    poll(ninjs_source)
+    assert "no answer within 1 s" in Source.objects.get(pk=ninjs_source.pk).last_error
