@@ -105,6 +105,7 @@ pages = [
     ("Kazakh", "journalist", changelist + "?language=kk"),
     ("urgent", "journalist", changelist + "?urgency=urgent"),
     ("matching the rules", "journalist", changelist + "?urgency=flagged"),
+    ("withheld or canceled", "journalist", changelist + "?pubstatus__exact=canceled"),
     ("not taken", "journalist", changelist + "?taken=no"),
     ("taken", "journalist", changelist + "?taken=yes"),
     ("one source, Kazakh, not taken", "journalist",

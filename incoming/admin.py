@@ -2,6 +2,7 @@
 marked), an item's page with its versions and the Take button, and the sources (editors only)."""
 
 import datetime as dt
+import html
 from urllib.parse import urlsplit
 
 from django import forms
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -47,13 +49,13 @@ class SourceForm(forms.ModelForm):
     """The key is typed, never shown back: left empty, the saved key stays."""
 
     credentials = forms.CharField(
-        label=_("key"),
+        label=capfirst(_("key")),
         required=False,
         strip=True,
         max_length=500,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
-    clear_credentials = forms.BooleanField(label=_("remove the saved key"), required=False)
+    clear_credentials = forms.BooleanField(label=capfirst(_("remove the saved key")), required=False)
 
     class Meta:
         model = Source
@@ -119,7 +121,8 @@ class SourceAdmin(AdminNamesMixin, admin.ModelAdmin):
         deleted=_("The wire source “{obj}” was deleted."),
     )
     form = SourceForm
-    list_display = ["name", "kind", "agency", "active", "health", "last_item", "poll_seconds"]
+    list_display = ["name", "kind", "agency", "active", "health", "last_item"]
+    view_on_site = False
     list_filter = ["kind", "active"]
     list_select_related = ["agency"]
     search_fields = ["name"]
@@ -321,7 +324,8 @@ class ItemAdmin(AdminNamesMixin, admin.ModelAdmin):
     )
     change_form_template = "admin/incoming/item/change_form.html"
     change_list_template = "admin/incoming/item/change_list.html"
-    list_display = ["marked_headline", "source", "language", "urgency", "received", "taken"]
+    list_display = ["marked_headline", "source", "urgency", "received", "taken"]
+    view_on_site = False  # get_absolute_url is the item's own admin page
     list_display_links = ["marked_headline"]
     list_filter = ["source", LanguageFilter, UrgencyFilter, TakenFilter, "pubstatus"]
     list_select_related = ["source", "taken_by", "article"]
@@ -437,7 +441,9 @@ class ItemAdmin(AdminNamesMixin, admin.ModelAdmin):
             {
                 "version": version,
                 "headline": word_diff(version.headline, newer[index].headline),
-                "body": word_diff(readable_text(version.body), readable_text(newer[index].body)),
+                "body": word_diff(
+                    html.unescape(readable_text(version.body)), html.unescape(readable_text(newer[index].body))
+                ),
             }
             for index, version in enumerate(versions)
         ]
@@ -449,6 +455,7 @@ class ItemAdmin(AdminNamesMixin, admin.ModelAdmin):
             and item.article_id is None
             and item.pubstatus == Item.Status.USABLE,
             "is_urgent": item.is_urgent,
+            "embargo_ahead": item.embargoed is not None and item.embargoed > timezone.now(),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

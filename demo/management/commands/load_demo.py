@@ -111,7 +111,9 @@ class Command(BaseCommand):
             defaults={"kind": Source.Kind.NEWSML, "address": "demo", "agency": agency, "language": "ru"},
         )
         if is_new:
-            RoutingRule.objects.create(source=source, words="бюджет, экономика", section=sections.get("ekonomika"))
+            RoutingRule.objects.create(
+                source=source, words="бюджет, экономика", section=sections.get("ekonomika"), notify=True
+            )
             folder = source.drop_folder()
             folder.mkdir(parents=True, exist_ok=True)
             for path in sorted(DEMO_WIRE.glob("*.xml")):
