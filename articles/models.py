@@ -380,6 +380,7 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
         _("original link"),
         max_length=2000,
         blank=True,
+        db_default="",  # rows written by COPY (demo's generate_corpus) name no value for it
         help_text=_("The story on the source's site, for the newsroom (set when taken from a wire item)."),
     )
     authors = models.ManyToManyField(Person, verbose_name=_("authors"), blank=True, related_name="authored_articles")

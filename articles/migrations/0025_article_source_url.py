@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name="source_url",
             field=models.URLField(
                 blank=True,
+                db_default="",
                 help_text="The story on the source's site, for the newsroom (set when taken from a wire item).",
                 max_length=2000,
                 verbose_name="original link",
@@ -24,6 +25,7 @@ class Migration(migrations.Migration):
             name="source_url",
             field=models.URLField(
                 blank=True,
+                db_default="",
                 help_text="The story on the source's site, for the newsroom (set when taken from a wire item).",
                 max_length=2000,
                 verbose_name="original link",
