@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.diff import readable_text, word_diff
-from incoming.models import URGENT, DeskLook, Item, ItemVersion, RoutingRule, Source
+from incoming.models import URGENT, DeskLook, Item, RoutingRule, Source
 from incoming.services import AlreadyTaken, item_take, user_can_take
 from newsroom.admin import AdminNames, AdminNamesMixin, search_words, words_condition
 
@@ -293,20 +293,6 @@ class UrgencyFilter(admin.SimpleListFilter):
         if self.value() == "flagged":
             return queryset.filter(flagged=True)
         return queryset
-
-
-class ItemVersionInline(admin.TabularInline):
-    model = ItemVersion
-    extra = 0
-    fields = ["version", "headline", "pubstatus", "versioncreated", "received_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Item)
