@@ -310,6 +310,14 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
         KAZAKH = "kk", _("Kazakh")
         ENGLISH = "en", _("English")
 
+    class LiveState(models.TextChoices):
+        """Where a live blog stands now (``live_state``), from its coverage times."""
+
+        NONE = "none", _("Not a live blog")
+        UPCOMING = "upcoming", _("Coverage not started")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Coverage ended")
+
     class Importance(models.TextChoices):
         """Where the front page places the article (``website.frontpage``)."""
 
@@ -441,6 +449,21 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             "marked as embargoed until its publication time. Readers see it only at its publication time."
         ),
     )
+    coverage_start_at = models.DateTimeField(
+        _("live coverage from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set: the article is a live blog, and entries can be posted from this time (live/). "
+            "Empty: an ordinary article."
+        ),
+    )
+    coverage_end_at = models.DateTimeField(
+        _("live coverage ended"),
+        null=True,
+        blank=True,
+        help_text=_("Set when an editor ends the coverage: readers see «Coverage ended», and no entry can be posted."),
+    )
     importance = models.CharField(
         _("place on the front page"),
         max_length=6,
@@ -541,6 +564,15 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             models.Index(
                 fields=["pinned_until"], condition=Q(pinned_until__isnull=False), name="articles_article_pinned"
             ),
+            # The page cache's next scheduled change: a live blog's coverage starts or ends.
+            models.Index(
+                fields=["coverage_start_at"],
+                condition=Q(coverage_start_at__isnull=False),
+                name="articles_article_live_start",
+            ),
+            models.Index(
+                fields=["coverage_end_at"], condition=Q(coverage_end_at__isnull=False), name="articles_article_live_end"
+            ),
             # The partner API: every new or changed version in order (distribution.api).
             models.Index(fields=["version_at", "id"], name="articles_article_version_at"),
             # ... and what partners allowed embargoed content get before its public time.
@@ -588,6 +620,12 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
                 | Q(publish_at__gte=models.F("embargo_until")),
                 name="articles_article_published_after_embargo",
                 violation_error_message=_("The article cannot be published or scheduled before its embargo ends."),
+            ),
+            models.CheckConstraint(
+                condition=Q(coverage_end_at__isnull=True)
+                | Q(coverage_start_at__isnull=False, coverage_end_at__gte=models.F("coverage_start_at")),
+                name="articles_article_coverage_ends_after_start",
+                violation_error_message=_("Live coverage cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(partners_from__isnull=True)
@@ -739,6 +777,21 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             return "expired"
         return "published"
 
+    @property
+    def live_state(self) -> str:
+        """``LiveState`` now, decided from the coverage times like publication: a blog whose
+        start is still ahead is upcoming, one whose end has come is ended."""
+        if self.coverage_start_at is None:
+            return self.LiveState.NONE
+        now = timezone.now()
+        if self.coverage_end_at is not None and self.coverage_end_at <= now:
+            return self.LiveState.ENDED
+        return self.LiveState.LIVE if self.coverage_start_at <= now else self.LiveState.UPCOMING
+
+    @property
+    def is_live_blog(self) -> bool:
+        return self.coverage_start_at is not None
+
     def clean(self):
         super().clean()
         if self.title and not self.title.strip():
@@ -749,6 +802,10 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
         if self.expire_at and self.publish_at and self.expire_at <= self.publish_at:
             raise ValidationError({"expire_at": _("The expiry time must be after the publication time.")})
         self.check_embargo()
+        if self.coverage_end_at and not self.coverage_start_at:
+            raise ValidationError({"coverage_end_at": _("Live coverage cannot end before it starts.")})
+        if self.coverage_end_at and self.coverage_end_at < self.coverage_start_at:
+            raise ValidationError({"coverage_end_at": _("Live coverage cannot end before it starts.")})
         if self.partners_from and self.embargo_until and self.partners_from < self.embargo_until:
             raise ValidationError({"partners_from": self._embargo_error(EMBARGO_PARTNERS_REFUSED)})
         now = timezone.now()

@@ -228,15 +228,16 @@ def article_note_significant_update(*, article: Article, at: dt.datetime) -> Non
 
 def next_scheduled_change() -> dt.datetime | None:
     """The next moment a public page changes by itself: a published article appears or
-    expires, leaves its place on the front page (``pinned_until``) or its breaking-news banner
-    ends (``breaking_until``); and the newsroom's next midnight, when the news feed starts
+    expires, leaves its place on the front page (``pinned_until``), its breaking-news banner
+    ends (``breaking_until``) or its live coverage starts or ends (the «Live» label); and the
+    newsroom's next midnight, when the news feed starts
     writing yesterday's times with their date. No cached page may outlive it.
 
     One query; each condition is an index range (status + publish_at, and the partial indexes
-    on expire_at, pinned_until and breaking_until).
+    on expire_at, pinned_until, breaking_until and the coverage times).
     """
     now = timezone.now()
-    moments = ("publish_at", "expire_at", "pinned_until", "breaking_until")
+    moments = ("publish_at", "expire_at", "pinned_until", "breaking_until", "coverage_start_at", "coverage_end_at")
     upcoming = (
         Article.objects.filter(status=Article.Status.PUBLISHED)
         .filter(functools.reduce(operator.or_, (Q(**{f"{name}__gt": now}) for name in moments)))

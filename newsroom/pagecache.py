@@ -8,7 +8,7 @@ stores the view's 200 answers. A stored page is served only while three things h
   anonymous page can show: articles, people, topics, sections, countries, agencies, promo
   blocks) replaces the epoch, so every stored page is forgotten at once without a cache clear;
 - the *schedule* has not moved: a page never outlives the next scheduled ``publish_at`` or
-  ``expire_at`` (``PAGE_CACHE_SCHEDULE`` names the function that finds that moment), so a
+  ``expire_at`` or live entry (``PAGE_CACHE_SCHEDULE`` names the functions that find those moments), so a
   scheduled article appears on every page at its time with no worker or cron;
 - it is younger than ``PAGE_CACHE_SECONDS`` (also how far a shown view count can lag).
 
@@ -150,10 +150,11 @@ def _page_key(request) -> str:
 
 def _schedule_until(now: float) -> float:
     """The moment the next scheduled change happens (or the recheck interval, if sooner)."""
-    upcoming = import_string(settings.PAGE_CACHE_SCHEDULE)()
     until = now + SCHEDULE_RECHECK_SECONDS
-    if upcoming is not None:
-        until = min(until, upcoming.timestamp())
+    for path in settings.PAGE_CACHE_SCHEDULE:
+        upcoming = import_string(path)()
+        if upcoming is not None:
+            until = min(until, upcoming.timestamp())
     return until
 
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "distribution",
     "moving",
     "incoming",
+    "live",
     "demo",
     # django-ninja's own Swagger UI files for the partner API's docs (no CDN).
     "ninja",
@@ -208,7 +209,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "55"))
 # What browsers and proxies (nginx, a CDN) are told: Cache-Control max-age of public lists,
 # feeds and sitemaps, with as much stale-while-revalidate (never past the next scheduled change).
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "30"))
-PAGE_CACHE_SCHEDULE = "articles.services.next_scheduled_change"
+# The functions that find the next moment a page changes by itself (newsroom/pagecache.py).
+PAGE_CACHE_SCHEDULE = ["articles.services.next_scheduled_change", "live.services.next_scheduled_entry"]
 # With REDIS_URL, view counts are buffered in Redis and written to the database at most this
 # often, in one statement (readership/buffer.py); 0 writes every view at once.
 VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("VIEW_COUNT_FLUSH_SECONDS", "5"))
@@ -272,6 +274,10 @@ DESK_LISTS = ["readership.desk.most_read_now", "incoming.desk.flagged_items", "i
 # Notices other apps add above an article's admin form (functions of the article returning a
 # list of ``articles.admin.Notice``): a wire item corrected or killed after it was taken.
 ARTICLE_NOTICES = ["incoming.notices.wire_notices"]
+# Live coverage (live/): an entry holds at most this many characters of text; readers' pages ask
+# for new entries this often (seconds), and that answer is kept by proxies half as long.
+LIVE_ENTRY_MAX_CHARS = int(os.environ.get("LIVE_ENTRY_MAX_CHARS", "5000"))
+LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "10"))
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))  # doubles with each attempt
 TASK_KEEP_DAYS = int(os.environ.get("TASK_KEEP_DAYS", "7"))

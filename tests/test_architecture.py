@@ -15,12 +15,13 @@ ALLOWED = {
     "agencies": {"photos"},  # the logo is a safe image field (photos.images)
     "articles": {"agencies", "photos"},
     "readership": {"articles", "agencies", "photos"},
-    "website": {"articles", "agencies", "photos", "readership"},
-    "distribution": {"articles", "agencies", "photos"},
+    "website": {"articles", "agencies", "photos", "readership", "live"},
+    "distribution": {"articles", "agencies", "photos", "live"},
     "moving": {"articles", "agencies", "photos"},
     "incoming": {"articles", "agencies", "photos"},
+    "live": {"articles", "agencies", "photos"},
     "jobs": set(),
-    "demo": {"articles", "agencies", "photos", "readership", "distribution", "incoming"},
+    "demo": {"articles", "agencies", "photos", "readership", "distribution", "incoming", "live"},
 }
 EXCEPTIONS = {"newsroom/urls.py": {"website", "readership", "distribution", "jobs"}}
 
