@@ -1,24 +1,26 @@
 """The admin of what leaves the site: partner API keys (listed; allowed embargoed content by
 editors, revoked by superusers; made by manage.py create_api_key, which prints a key once),
-Telegram channels (the bot token is write-only), and each article's Telegram posts, also shown
-on the article's own page."""
+Telegram channels (the bot token is write-only), and each article's Telegram posts (a live blog's
+key events' among them), also shown on the article's own page."""
 
 import re
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.admin import ArticleAdmin
 from distribution.models import ApiKey, Delivery, TelegramChannel, TelegramFollowUp, TelegramPost
 from distribution.tasks import resume, send_again, site_url
+from live.models import Entry
 from newsroom.admin import AdminNames, AdminNamesMixin
 
 
@@ -180,6 +182,20 @@ STATE_BADGES = {
 }
 
 
+def entry_shown(post):
+    """Which key event of the blog a post is («—»: the article's own post), or that it was
+    deleted (its message is deleted too)."""
+    if post.entry_id is None:
+        return "—"
+    try:
+        entry = post.entry
+    except Entry.DoesNotExist:
+        entry = None
+    if entry is None:
+        return _("Deleted entry #%(id)s") % {"id": post.entry_id}
+    return f"#{entry.pk}: {Truncator(str(entry)).chars(80)}"
+
+
 def state_badge(obj):
     return format_html(
         '<span class="state-badge state-{}">{}</span>', STATE_BADGES.get(obj.state, "draft"), obj.get_state_display()
@@ -213,14 +229,14 @@ class TelegramPostAdmin(AdminNamesMixin, admin.ModelAdmin):
         changed=_("The Telegram post “{obj}” was changed."),
         deleted=_("The Telegram post “{obj}” was deleted."),
     )
-    list_display = ["state_shown", "article", "channel", "message", "sent_at", "attempts", "last_error"]
-    list_filter = ["state", "channel"]
-    list_select_related = ["article", "channel"]
+    list_display = ["state_shown", "article", "key_event", "channel", "message", "sent_at", "attempts", "last_error"]
+    list_filter = ["state", "channel", ("entry", admin.EmptyFieldListFilter)]
+    list_select_related = ["article", "channel", "entry"]
     search_fields = ["article__title"]
-    fields = ["article", "channel", "state_shown", "message_id", "message", "attempts", "sent_at", "created_at",
-              "next_attempt_at", "last_error"]  # fmt: skip
-    readonly_fields = ["article", "channel", "state_shown", "message", "attempts", "sent_at", "created_at",
-                       "next_attempt_at", "last_error"]  # fmt: skip
+    fields = ["article", "key_event", "channel", "state_shown", "message_id", "message", "attempts", "sent_at",
+              "created_at", "next_attempt_at", "last_error"]  # fmt: skip
+    readonly_fields = ["article", "key_event", "channel", "state_shown", "message", "attempts", "sent_at",
+                       "created_at", "next_attempt_at", "last_error"]  # fmt: skip
     inlines = [TelegramFollowUpInline]
     actions = ["mark_sent", "send_again"]
     change_form_template = "admin/distribution/telegrampost/change_form.html"
@@ -250,6 +266,10 @@ class TelegramPostAdmin(AdminNamesMixin, admin.ModelAdmin):
     @admin.display(description=_("state"), ordering="state")
     def state_shown(self, obj):
         return state_badge(obj)
+
+    @admin.display(description=_("key event"))
+    def key_event(self, obj):
+        return entry_shown(obj)
 
     @admin.display(description=_("message"))
     def message(self, obj):
@@ -285,12 +305,13 @@ class TelegramPostAdmin(AdminNamesMixin, admin.ModelAdmin):
 
 
 class TelegramPostInline(admin.TabularInline):
-    """The article's page shows where it went: one line per channel."""
+    """The article's page shows where it went: one line per channel, and for a live blog one
+    more per key event sent to Telegram."""
 
     model = TelegramPost
     extra = 0
     can_delete = False
-    fields = ["channel", "state_shown", "message", "sent_at", "last_error", "details"]
+    fields = ["channel", "key_event", "state_shown", "message", "sent_at", "last_error", "details"]
     readonly_fields = fields
     verbose_name = _("Telegram post")
     verbose_name_plural = _("Telegram posts")
@@ -312,8 +333,11 @@ class TelegramPostInline(admin.TabularInline):
     def get_queryset(self, request):
         # (Not the inherited one: it asks has_view_permission without the article, which is
         # False above, and would show no rows. The formset keeps the article's own posts.)
-        return TelegramPost.objects.select_related("channel")
+        return TelegramPost.objects.select_related("channel", "entry").order_by(
+            F("entry_id").asc(nulls_first=True), "created_at", "pk"
+        )
 
+    key_event = TelegramPostAdmin.key_event
     state_shown = TelegramPostAdmin.state_shown
     message = TelegramPostAdmin.message
 

@@ -24,6 +24,11 @@ two orders (each an index range) by position, so the article comes at its releas
 ``embargoedUntil``, again at its publication time without it, and as ``canceled`` if it is
 withdrawn or sent back to draft before then. A page shows an article once (its later
 position). Other keys never see it before its publication time, in a list or by id (404).
+
+**Live blogs.** Every entry written moves its blog's ``version_at`` (``live.services``; a
+scheduled entry's write, to its time), so the blog is listed again after each, once. Its item
+holds its newest published entries (``with_entries``: one query per page) and a ``version`` that
+counts their revisions (``for_partners``).
 """
 
 import base64
@@ -36,7 +41,8 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.core.validators import slug_re
-from django.db.models import Q
+from django.db.models import Case, Count, F, IntegerField, JSONField, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, Greatest, JSONObject, RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Schema
@@ -48,6 +54,8 @@ from agencies.services import publisher_get
 from articles.models import Article, Tag
 from articles.services import sections_menu
 from distribution import keys, ninjs
+from live.models import Entry
+from newsroom.expressions import JSONArrayAgg
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
@@ -251,9 +259,13 @@ def decode_cursor(value: str) -> tuple[dt.datetime, int]:
 # -- What partners may see ----------------------------------------------------------------------
 
 
-def _as_ninjs(article: Article, base: str, publisher) -> dict:
-    if article.state == "published" or article.embargoed_for_partners:
-        return ninjs.item(article, base, publisher)
+def _usable(article: Article) -> bool:
+    return article.state == "published" or article.embargoed_for_partners
+
+
+def _as_ninjs(article: Article, base: str, publisher, entries: dict[int, list[Entry]]) -> dict:
+    if _usable(article):
+        return ninjs.item(article, base, publisher, entries=entries.get(article.pk, []))
     return ninjs.canceled(article, base)
 
 
@@ -267,10 +279,54 @@ def _known_parameters(request: HttpRequest, known: set[str]) -> None:
 
 def for_partners(articles):
     """What a partner API item needs (``distribution.ninjs``), in one query: the article with its
-    section, source and lead photo, and its topics, authors, people and countries as JSON arrays
-    (``with_relations``)."""
+    section, source and lead photo, its topics, authors, people and countries as JSON arrays
+    (``with_relations``), and for a live blog the count of its entries' revisions readers have
+    seen (``entry_revisions``, part of its ninjs ``version``)."""
     related = ("tags", "authors", "people", "countries")
-    return articles.select_related("section", "source", "photo").with_relations(*related)
+    articles = articles.select_related("section", "source", "photo").with_relations(*related)
+    return articles.annotate(entry_revisions=_entry_revisions())
+
+
+def _entry_revisions():
+    """Each revision of a live blog's entries (posted, edited, deleted: django-simple-history's
+    rows, which outlive a deleted entry) counts from when readers saw it, its save or its entry's
+    time, whichever is later: so an item's version grows with every change to its entries, and
+    a scheduled entry's only at its time. Not counted for an article that is no live blog
+    (the subquery is then not run)."""
+    seen = Greatest("history_date", "published_at")
+    revisions = Entry.history.model.objects.filter(article_id=OuterRef("pk")).alias(seen=seen)
+    count = revisions.filter(seen__lte=timezone.now()).values("article_id").annotate(n=Count("*")).values("n")
+    return Case(
+        When(coverage_start_at__isnull=True, then=Value(0)),
+        default=Coalesce(Subquery(count), Value(0)),
+        output_field=IntegerField(),
+    )
+
+
+def with_entries(articles: list[Article]) -> dict[int, list[Entry]]:
+    """The published entries of the live blogs among ``articles``, newest first, at most
+    ``ninjs.ENTRIES_PER_ITEM`` each, with their authors' names: one query for a whole page (none
+    when it holds no live blog), whatever the number of entries. Each entry carries
+    ``authors_json`` (the authors' ``name`` and ``name_en``)."""
+    ids = [article.pk for article in articles if article.coverage_start_at is not None]
+    if not ids:
+        return {}
+    newest = Window(RowNumber(), partition_by=[F("article_id")], order_by=[F("published_at").desc(), F("pk").desc()])
+    authors = Entry.authors.through.objects.filter(entry_id=OuterRef("pk"))
+    names = JSONObject(pk="person_id", name="person__name", name_en="person__name_en")
+    authors = Subquery(authors.values("entry_id").annotate(rows=JSONArrayAgg(names)).values("rows"))
+    entries = (
+        Entry.objects.published()
+        .filter(article_id__in=ids)
+        .annotate(rank=newest, authors_json=Coalesce(authors, Value([], output_field=JSONField())))
+        .filter(rank__lte=ninjs.ENTRIES_PER_ITEM)
+        .only("pk", "article_id", "headline", "body", "published_at")
+        .order_by("article_id", "-published_at", "-pk")
+    )
+    found: dict[int, list[Entry]] = {}
+    for entry in entries:
+        found.setdefault(entry.article_id, []).append(entry)
+    return found
 
 
 def _base(request: HttpRequest) -> str:
@@ -359,8 +415,9 @@ def items(
         position = encode_cursor(*_position(events[-1])) if events else since
         rows = _once(events)
     base, publisher = _base(request), publisher_get()
+    entries = with_entries([article for article in rows if _usable(article)])
     return json_response(
-        {"items": [_as_ninjs(article, base, publisher) for article in rows], "next": position, "more": more}
+        {"items": [_as_ninjs(article, base, publisher, entries) for article in rows], "next": position, "more": more}
     )
 
 
@@ -374,7 +431,8 @@ def item(request, pk: int = Path(..., ge=1, le=2**63 - 1)):
     article = for_partners(articles).filter(pk=pk).first()
     if article is None:
         raise HttpError(404, "No such item.")
-    return json_response(_as_ninjs(article, _base(request), publisher_get()))
+    entries = with_entries([article] if _usable(article) else [])
+    return json_response(_as_ninjs(article, _base(request), publisher_get(), entries))
 
 
 @staff_member_required

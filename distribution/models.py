@@ -169,10 +169,24 @@ class Delivery(models.Model):
 
 
 class TelegramPost(Delivery):
-    """One article in one channel: sent once, never twice by itself."""
+    """One article, or one key event of a live blog (``entry``), in one channel: sent once,
+    never twice by itself."""
 
     article = models.ForeignKey(
         "articles.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="telegram_posts"
+    )
+    # A live blog's key event (live.Entry) posted on its own; empty: the article's own post. Not
+    # a database constraint: the row outlives a deleted entry, whose message is then deleted
+    # (tasks.plan_follow_ups). Indexed by the unique constraint below.
+    entry = models.ForeignKey(
+        "live.Entry",
+        verbose_name=_("live entry"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="telegram_posts",
     )
     channel = models.ForeignKey(
         TelegramChannel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="posts"
@@ -193,12 +207,21 @@ class TelegramPost(Delivery):
         verbose_name_plural = _("Telegram posts")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "channel"], name="distribution_post_once_per_channel"),
+            models.UniqueConstraint(
+                fields=["article", "channel"],
+                condition=Q(entry__isnull=True),
+                name="distribution_post_once_per_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["entry", "channel"], condition=Q(entry__isnull=False), name="distribution_entry_post_once"
+            ),
         ]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="distribution_post_due")]
 
     def __str__(self):
-        return f"{self.article} → {self.channel}"
+        if self.entry_id is None:
+            return f"{self.article} → {self.channel}"
+        return f"{self.article} #{self.entry_id} → {self.channel}"
 
     @property
     def message_link(self) -> str:

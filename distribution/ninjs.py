@@ -5,22 +5,35 @@ One function per shape: ``item`` for a readable article (``pubStatus: usable``; 
 for one partners must take down (withdrawn, or past its expiry). Both take an article loaded by
 ``distribution.api.for_partners`` (its relations as JSON columns: no query here) and the
 absolute address of the site, and use the article's own language for names.
+
+A live blog's item carries its entries in its body, after the article's own body: the newest
+``ENTRIES_PER_ITEM`` published entries, newest first (loaded for a whole page at once by
+``distribution.api.with_entries``), each with its anchor (``entry-<id>``, as on the site), time,
+headline, authors and sanitised body. Its ``version`` adds the revisions of its entries readers
+have seen to the article's own (``entry_revisions``), so every new, edited or deleted entry makes
+a new version.
 """
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from agencies.models import Agency
 from articles.models import Article
 from newsroom.addresses import reverse_in
+from newsroom.times import newsroom_time
 from photos.images import rendition_widths
 
 NINJS_VERSION = "3.1"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
 STANDARD = {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA}
+# A live blog's item holds its newest entries, this many at most (the site's page has them all).
+ENTRIES_PER_ITEM = 200
 
 
 def stamp(moment: dt.datetime) -> str:
@@ -42,7 +55,7 @@ def _common(article: Article, base: str, status: str) -> dict:
     return {
         "uri": item_uri(base, article.pk),
         "type": "text",
-        "version": str(article.version),
+        "version": str(article.version + getattr(article, "entry_revisions", 0)),
         "firstCreated": stamp(article.created_at),
         "versionCreated": stamp(article.version_at),
         "pubStatus": status,
@@ -62,10 +75,10 @@ def _in(row: dict, field: str, language: str) -> str:
     return row.get(f"{field}_{language}") or row[field]
 
 
-def item(article: Article, base: str, publisher: Agency | None) -> dict:
+def item(article: Article, base: str, publisher: Agency | None, *, entries: Sequence = ()) -> dict:
     """The whole article as a ninjs item. Its topics, authors, people and countries are read
     from the JSON columns of ``for_partners`` as they are (model instances for a hundred
-    items' relations took a third of a page's time)."""
+    items' relations took a third of a page's time); a live blog's ``entries`` follow its body."""
     language = article.language
     data = _common(article, base, "usable")
     if article.embargoed_for_partners:
@@ -79,9 +92,10 @@ def item(article: Article, base: str, publisher: Agency | None) -> dict:
     data["headlines"] = [{"role": "main", "value": article.title}]
     if article.lead:
         data["descriptions"] = [{"role": "summary", "contentType": "text/plain", "value": article.lead}]
-    if article.body:
-        data["bodies"] = [{"role": "main", "contentType": "text/html", "value": article.body}]
     person_name = "name_en" if language == "en" else "name"  # names are written once, or in Latin
+    body = article.body + "".join(_entry_html(entry, person_name) for entry in entries)
+    if body:
+        data["bodies"] = [{"role": "main", "contentType": "text/html", "value": body}]
     authors = sorted(article.authors_json, key=lambda row: (row["name"], row["pk"]))
     if authors:
         data["by"] = ", ".join(row[person_name] or row["name"] for row in authors)
@@ -140,6 +154,22 @@ def item(article: Article, base: str, publisher: Agency | None) -> dict:
             source = article.source.i18n.name
         data["infoSources"] = [{"name": source, "role": "source", "literal": article.source.slug}]
     return data
+
+
+def _entry_html(entry, person_name: str) -> str:
+    """One entry of a live blog: its anchor, its time (UTC in ``datetime``, newsroom time shown),
+    its headline and authors escaped, and its body as stored (sanitised on every save)."""
+    authors = sorted(entry.authors_json, key=lambda row: (row["name"], row["pk"]))
+    names = ", ".join(row[person_name] or row["name"] for row in authors)
+    return format_html(
+        '<article id="{}"><p><time datetime="{}">{}</time></p>{}{}{}</article>',
+        entry.anchor,
+        stamp(entry.published_at),
+        newsroom_time(entry.published_at),
+        format_html("<h3>{}</h3>", entry.headline) if entry.headline else "",
+        format_html('<p class="byline">{}</p>', names) if names else "",
+        mark_safe(entry.body),  # sanitised by Entry.save (newsroom.html), as the article body
+    )
 
 
 def _photo(article: Article, base: str) -> dict:

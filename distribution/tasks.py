@@ -1,16 +1,20 @@
 """Telegram's background work: the periodic job that plans what goes to the agency's channels (each
-published article posted once to each matching channel, the post edited or deleted when the
-article changes), and the queued tasks that send it.
+published article, and each live blog's key event an editor sent to Telegram, posted once to each
+matching channel; the post edited or deleted when the article changes), and the queued tasks that
+send it.
 
 The job ``deliver_telegram`` (settings.PERIODIC_JOBS, every TELEGRAM_POLL_SECONDS) only plans:
 
 1. ``plan_posts``: an article that reached readers since the channel was switched on (at once,
    at its scheduled second, or published again) and has no post there gets a pending one, and in
    the same transaction a queued ``send_telegram_post`` task. The unique (article, channel) row
-   is what makes a post happen once.
+   is what makes a post happen once. A live blog's key event with «send to Telegram»
+   (``live.Entry.telegram``) gets its own post once it is public (its time come, its blog
+   published): the unique (entry, channel) row.
 2. ``plan_follow_ups``: a sent post whose article has had a significant update (a correction,
    an update note, an editor's "significant" tick) since the message was written gets an edit;
-   one whose article was withdrawn gets a delete; each with its ``send_telegram_follow_up`` task.
+   one whose article was withdrawn, or whose key event was deleted, gets a delete; each with its
+   ``send_telegram_follow_up`` task.
 3. ``mark_lost``: a post left "sending" longer than a request can take belonged to a worker that
    died mid-request; the message may be in the channel, so it becomes "unknown" and is never
    sent again by itself (editors choose "mark as sent" or "send again" in the admin). A
@@ -47,6 +51,7 @@ from articles.models import Article
 from distribution import telegram
 from distribution.models import Delivery, TelegramChannel, TelegramFollowUp, TelegramPost
 from distribution.telegram import Answer, Result
+from live.models import Entry
 
 log = logging.getLogger("distribution")
 
@@ -97,23 +102,53 @@ def plan_posts() -> int:
             Article.objects.published()
             .filter(version_at__gte=since)
             .filter(Q(publish_at__gte=since) | Q(status_changed_at__gte=since))
-            .exclude(Exists(TelegramPost.objects.filter(article=OuterRef("pk"), channel=channel)))
+            .exclude(Exists(TelegramPost.objects.filter(article=OuterRef("pk"), channel=channel, entry=None)))
         )
-        if channel.languages:
-            articles = articles.filter(language__in=channel.languages)
-        section_ids = [section.pk for section in channel.sections.all()]
-        if section_ids:
-            articles = articles.filter(section_id__in=section_ids)
+        articles = for_channel(articles, channel, prefix="")
         ids = list(articles.order_by("publish_at", "pk").values_list("pk", flat=True)[: BATCH * 4])
-        with transaction.atomic():  # the posts and their tasks commit together
-            for article_id in ids:
-                try:
-                    with transaction.atomic():
-                        post = TelegramPost.objects.create(article_id=article_id, channel=channel, next_attempt_at=now)
-                except IntegrityError:
-                    continue  # another run of the job planned it a moment ago
-                send_telegram_post.enqueue(post.pk)
-                planned += 1
+        planned += plan(channel, [{"article_id": article_id} for article_id in ids], now)
+        entries = for_channel(key_events(since, now), channel, prefix="article__")
+        rows = entries.exclude(Exists(TelegramPost.objects.filter(entry=OuterRef("pk"), channel=channel)))
+        rows = rows.order_by("published_at", "pk").values("pk", "article_id")[: BATCH * 4]
+        planned += plan(channel, [{"entry_id": row["pk"], "article_id": row["article_id"]} for row in rows], now)
+    return planned
+
+
+def for_channel(rows, channel: TelegramChannel, *, prefix: str):
+    """``rows`` (articles, or entries with ``prefix`` "article__") in the channel's languages and
+    sections."""
+    if channel.languages:
+        rows = rows.filter(**{f"{prefix}language__in": channel.languages})
+    section_ids = [section.pk for section in channel.sections.all()]
+    if section_ids:
+        rows = rows.filter(**{f"{prefix}section_id__in": section_ids})
+    return rows
+
+
+def key_events(since: dt.datetime, now: dt.datetime):
+    """A live blog's key events an editor sent to Telegram that reached readers since ``since``:
+    public (the entry's time has come and its blog is published) and then either posted since,
+    or posted earlier (no older than TELEGRAM_MAX_AGE_HOURS) to a blog that reached readers
+    since. The last day's entries are an index range (``live_entry_published``)."""
+    oldest = now - dt.timedelta(hours=settings.TELEGRAM_MAX_AGE_HOURS)
+    reached = Q(published_at__gte=since) | Q(article__publish_at__gte=since) | Q(article__status_changed_at__gte=since)
+    entries = Entry.objects.public(at=now).filter(key_event=True, telegram=True, published_at__gte=oldest)
+    return entries.filter(reached)
+
+
+def plan(channel: TelegramChannel, posts: list[dict], now: dt.datetime) -> int:
+    """A pending post for each of ``posts`` (the fields of each) and its queued task, together.
+    The unique constraints (article or entry, channel) make each happen once."""
+    planned = 0
+    with transaction.atomic():  # the posts and their tasks commit together
+        for fields in posts:
+            try:
+                with transaction.atomic():
+                    post = TelegramPost.objects.create(channel=channel, next_attempt_at=now, **fields)
+            except IntegrityError:
+                continue  # another run of the job planned it a moment ago
+            send_telegram_post.enqueue(post.pk)
+            planned += 1
     return planned
 
 
@@ -126,7 +161,13 @@ def plan_follow_ups() -> int:
     withdrawn = sent.filter(article__status=Article.Status.WITHDRAWN, article__status_changed_at__gte=recent).exclude(
         Exists(TelegramFollowUp.objects.filter(post=OuterRef("pk"), action=TelegramFollowUp.Action.DELETE))
     )
-    for post in withdrawn[:BATCH]:
+    # A live blog's key event deleted: its message goes too (the post keeps the entry's id).
+    entry_gone = (
+        sent.filter(entry__isnull=False, created_at__gte=recent)
+        .exclude(Exists(Entry.objects.filter(pk=OuterRef("entry_id"))))
+        .exclude(Exists(TelegramFollowUp.objects.filter(post=OuterRef("pk"), action=TelegramFollowUp.Action.DELETE)))
+    )
+    for post in [*withdrawn[:BATCH], *entry_gone[:BATCH]]:
         try:
             with transaction.atomic():
                 post.follow_ups.filter(action=TelegramFollowUp.Action.EDIT, state=State.PENDING).delete()
@@ -138,10 +179,11 @@ def plan_follow_ups() -> int:
             continue  # another worker's run planned it a moment ago
         planned += 1
     # A significant update the message does not show yet: edit it (one pending edit at a time;
-    # it is written from the article as it is when it goes out).
-    changed = sent.filter(article__status=Article.Status.PUBLISHED, article__significant_update_at__gte=recent).filter(
-        Q(shown_update_at__isnull=True) | Q(shown_update_at__lt=F("article__significant_update_at"))
-    )
+    # it is written from the article as it is when it goes out). A key event's message shows
+    # the entry, not the article: it is not edited.
+    changed = sent.filter(
+        entry=None, article__status=Article.Status.PUBLISHED, article__significant_update_at__gte=recent
+    ).filter(Q(shown_update_at__isnull=True) | Q(shown_update_at__lt=F("article__significant_update_at")))
     for post in changed.select_related("article")[:BATCH]:
         with transaction.atomic():
             waiting = post.follow_ups.filter(action=TelegramFollowUp.Action.EDIT, state=State.PENDING).exists()
@@ -238,7 +280,16 @@ def send_telegram_post(post_id: int) -> str:
             # Withdrawn or sent back before its post went out: nothing was sent, nothing to keep.
             TelegramPost.objects.filter(pk=post.pk, claimed_at=claimed_at).delete()
             return "not sent: the article is no longer published"
-        message = telegram.message_for(article, url=base + article.get_absolute_url())
+        if post.entry_id is not None:
+            entry = Entry.objects.public().filter(pk=post.entry_id, key_event=True, telegram=True).first()
+            if entry is None:
+                # Deleted, moved later or taken off Telegram before it went out: nothing was sent.
+                TelegramPost.objects.filter(pk=post.pk, claimed_at=claimed_at).delete()
+                return "not sent: the entry is no longer a published key event for Telegram"
+            entry.article = article
+            message = telegram.message_for_entry(entry, url=base + entry.get_absolute_url())
+        else:
+            message = telegram.message_for(article, url=base + article.get_absolute_url())
         photo_file = open_photo(article, message.photo)
     except Exception as error:
         give_up_unsent(mine, error)

@@ -1,5 +1,6 @@
-"""Telegram's Bot API for the agency's channels: the message an article becomes (escaped, within
-Telegram's limits) and one request, with an answer that says whether to retry.
+"""Telegram's Bot API for the agency's channels: the message an article or a live blog's key event
+becomes (escaped, within Telegram's limits) and one request, with an answer that says whether to
+retry.
 
 The token is part of every request's address (``/bot<token>/<method>``): it never leaves this
 module in an error text (``Answer.error`` is built from Telegram's description and the kind of
@@ -16,6 +17,8 @@ import httpx
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from live.models import plain_text
 
 # Telegram counts characters in UTF-16 code units, after the HTML is parsed.
 CAPTION_LIMIT = 1024  # sendPhoto's caption
@@ -90,6 +93,38 @@ def render(article, *, url: str, with_photo: bool) -> str:
 def message_for(article, *, url: str) -> Message:
     photo = article.photo.rendition_file(1024) if article.photo_id else None
     return Message(html=render(article, url=url, with_photo=photo is not None), photo=photo)
+
+
+def entry_text(entry) -> str:
+    """An entry's words as a reader sees them: its HTML's tags dropped and its entities read
+    (``&lt;script&gt;`` typed in the editor is the text «<script>», escaped again when sent)."""
+    return html.unescape(plain_text(entry.body))
+
+
+def render_entry(entry, *, url: str) -> str:
+    """A live blog's key event: the blog named in italics («Live: …»), the entry's headline in
+    bold, its text (cut at a word to fit a text message), and the link to the entry on the
+    blog's page, in the blog's language. Without a headline the text leads."""
+    article = entry.article
+    with translation.override(article.language):
+        blog = _("Live: %(title)s") % {"title": " ".join(article.title.split())}
+        link_text = _("Read on the site")
+    blog = cut_at_word(blog, TEXT_LIMIT // 8)
+    headline = cut_at_word(" ".join(entry.headline.split()), TEXT_LIMIT // 8)
+    fixed = sum(visible_length(part) + 2 for part in (blog, headline, link_text) if part)
+    text = cut_at_word(entry_text(entry), TEXT_LIMIT - fixed - 2)
+    parts = [f"<i>{escape(blog)}</i>"]
+    if headline:
+        parts.append(f"<b>{escape(headline)}</b>")
+    if text:
+        parts.append(escape(text))
+    parts.append(f'<a href="{html.escape(url, quote=True)}">{escape(link_text)}</a>')
+    return "\n\n".join(parts)
+
+
+def message_for_entry(entry, *, url: str) -> Message:
+    """A key event goes as text: Telegram shows the page's preview card under it."""
+    return Message(html=render_entry(entry, url=url), photo=None)
 
 
 # -- One request ------------------------------------------------------------------------------
