@@ -650,7 +650,12 @@ class Article(PlainTextMixin, UniqueSlugMixin, models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "status_changed_at"}
         saved_at = timezone.now()
+        pending = self.version_at if not adding and self.is_live_blog and self.version_at > saved_at else None
         self.version_at = self.visible_version_at(saved_at)
+        if pending is not None:
+            # A live blog keeps a version still ahead: a scheduled entry's (live.services), which
+            # partners must be told of at its time.
+            self.version_at = max(self.version_at, pending)
         if self.status == self.Status.PUBLISHED:
             # Otherwise kept: the moment the last version reached partners early, which tells
             # them to take the article down (``published_or_taken_down(embargoed=True)``).

@@ -147,3 +147,12 @@ def test_the_live_state_follows_the_clock(db, time_machine):
     time_machine.move_to(start + dt.timedelta(hours=3))
     assert article.live_state == "ended"
     assert ArticleFactory().live_state == "none"
+
+
+def test_saving_the_blog_keeps_a_scheduled_entrys_version(blog, editor):
+    at = timezone.now() + dt.timedelta(minutes=30)
+    post(blog, editor, published_at=at)
+    article = Article.objects.get(pk=blog.pk)
+    article.lead = "Новый лид"
+    article.save()
+    assert Article.objects.get(pk=blog.pk).version_at == at
