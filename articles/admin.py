@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
 from articles import search
-from articles.desk import article_notices
+from articles.desk import article_notices, article_panels
 from articles.diff import revision_diffs
 from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
 from articles.models import Article, Correction, Country, Person, PreviewLink, Section, Tag, TaggedArticle
@@ -251,7 +251,7 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
     inlines = [CorrectionInline]
 
     class Media:
-        js = ["newsroom/article-desk.js"]
+        js = ["newsroom/desk-common.js", "newsroom/article-desk.js"]
 
     # -- Permissions: the rules live in articles.services; the admin only asks. --
 
@@ -300,6 +300,10 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:  # what other apps say about it: a wire item corrected since it was taken
             context["notices"] = article_notices(obj)
+            # Other apps' boxes above the form (live coverage's desk), with their scripts.
+            context["panels"] = article_panels(request, obj)
+            for panel in context["panels"]:
+                context["media"] = context["media"] + panel.media
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -427,7 +431,10 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
         label = STATE_LABELS[state]
         if state == "scheduled":
             label = format_lazy("{} {}", label, local_time(obj.publish_at))
-        return format_html('<span class="state-badge state-{}">{}</span>', state, label)
+        badge = format_html('<span class="state-badge state-{}">{}</span>', state, label)
+        if obj.live_state == Article.LiveState.LIVE:  # the row's own fields: no query
+            badge = format_html('{} <span class="state-badge state-live">{}</span>', badge, _("Live"))
+        return badge
 
     @admin.display(ordering="publish_at", description=_("publication time"))
     def publish_time(self, obj):

@@ -7,12 +7,15 @@ own (``settings.DESK_LISTS``: the most read now, from ``readership``), so that n
 imports them. Each list is one query, whatever its length.
 
 An article's admin page shows the ``Notice``s other apps have about it the same way
-(``settings.ARTICLE_NOTICES``: a wire item corrected or killed by its source, from ``incoming``).
+(``settings.ARTICLE_NOTICES``: a wire item corrected or killed by its source, from ``incoming``),
+and the ``Panel``s other apps put above its form (``settings.ARTICLE_PANELS``: live coverage's
+desk, from ``live``).
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -46,6 +49,23 @@ class Notice:
     link: str = ""
     link_text: str = ""
     diffs: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Panel:
+    """A box above an article's admin form, outside the form (a form of its own posts):
+    ``html`` rendered by the app that owns it, ``media`` the scripts and styles it needs (the
+    page adds them to the form's)."""
+
+    html: str
+    media: forms.Media = field(default_factory=forms.Media)
+
+
+def article_panels(request, article: Article) -> list[Panel]:
+    """What ``settings.ARTICLE_PANELS`` (dotted paths of functions of the request and the
+    article, each returning a ``Panel`` or None) show on the article's admin page."""
+    panels = (import_string(path)(request, article) for path in settings.ARTICLE_PANELS)
+    return [panel for panel in panels if panel is not None]
 
 
 def article_notices(article: Article) -> list[Notice]:

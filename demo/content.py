@@ -94,6 +94,7 @@ TOPICS = {
     "Астана": ("Астана", "Astana"),
     "Музыка": ("Музыка", "Music"),
     "Шахматы": ("Шахмат", "Chess"),
+    "Центральная Азия": ("Орталық Азия", "Central Asia"),
 }
 
 PEOPLE = [
@@ -401,7 +402,71 @@ ARTICLES = [
         "status": "review",
         "publish_offset": None,
     },
+    {
+        "slug": "sammit-v-astane-onlayn",
+        "title": "Саммит в Астане: онлайн",
+        "lead": "Главы государств Центральной Азии собрались в Астане — следим за саммитом в прямом эфире",
+        "body": (
+            "<p>В Астане проходит саммит глав государств Центральной Азии. В повестке — транспортные "
+            "коридоры, водные ресурсы и торговля. Мы рассказываем о главном по мере того, как это происходит.</p>"
+        ),
+        "language": "ru",
+        "section": "politika",
+        "tags": ["Центральная Азия"],
+        "people": [],
+        "countries": ["KZ"],
+        "authors": ["timur-bekov", "dina-akhmetova"],
+        "source": "dknews",
+        "status": "published",
+        "publish_offset": -3,
+    },
 ]
+
+# The demo's live blog (the article above): its coverage began this many hours before the demo was
+# first loaded, and its entries, each posted that many minutes before it by «by» (a demo account).
+LIVE_BLOG = {
+    "slug": "sammit-v-astane-onlayn",
+    "coverage_hours_ago": 3,
+    "entries": [
+        {
+            "minutes_ago": 170, "by": "journalist", "author": "dina-akhmetova", "headline": "",
+            "body": "<p>Доброе утро! Мы начинаем трансляцию с саммита глав государств Центральной Азии в Астане.</p>",
+        },
+        {
+            "minutes_ago": 150, "by": "journalist", "author": "dina-akhmetova", "headline": "",
+            "body": "<p>Кортежи делегаций прибывают к Дворцу независимости. Движение по проспекту Мангилик Ел "
+            "перекрыто до 18:00.</p>",
+        },
+        {
+            "minutes_ago": 130, "by": "editor", "author": "timur-bekov", "headline": "Саммит открыт",
+            "key_event": True,
+            "body": "<p>Президент Казахстана открыл саммит. В повестке — транспортные коридоры, вода и торговля.</p>",
+        },
+        {
+            "minutes_ago": 105, "by": "journalist", "author": "dina-akhmetova", "headline": "",
+            "body": "<p>Қазақ тілінде: саммитке бес мемлекеттің басшылары қатысып отыр. Кездесу жабық форматта "
+            "жалғасуда.</p>",
+        },
+        {
+            "minutes_ago": 80, "by": "journalist", "author": "dina-akhmetova", "headline": "",
+            "body": "<p>Журналистов пригласили в пресс-центр: итоговую пресс-конференцию обещают после 16:00.</p>",
+        },
+        {
+            "minutes_ago": 55, "by": "editor", "author": "timur-bekov", "headline": "", "key_event": True,
+            "body": "<p>Подписано соглашение о транспортном коридоре «Север — Юг»: грузы из Китая пойдут к "
+            "портам Персидского залива на 10 дней быстрее.</p>",
+        },
+        {
+            "minutes_ago": 30, "by": "journalist", "author": "dina-akhmetova", "headline": "",
+            "body": "<p>Главы государств вышли к журналистам для совместного фотографирования.</p>",
+        },
+        {
+            "minutes_ago": 10, "by": "editor", "author": "timur-bekov", "headline": "", "pinned": True,
+            "body": "<p>Итоговая пресс-конференция начнётся в 16:00 по времени Астаны. Следите за обновлениями "
+            "здесь.</p>",
+        },
+    ],
+}  # fmt: skip
 
 
 # A short item's photo caption and credit, in the item's language: a reader of /en/ or /kk/ reads

@@ -274,6 +274,9 @@ DESK_LISTS = ["readership.desk.most_read_now", "incoming.desk.flagged_items", "i
 # Notices other apps add above an article's admin form (functions of the article returning a
 # list of ``articles.admin.Notice``): a wire item corrected or killed after it was taken.
 ARTICLE_NOTICES = ["incoming.notices.wire_notices"]
+# Boxes other apps put above an article's admin form, outside it (functions of the request and
+# the article returning an ``articles.desk.Panel`` or None): live coverage's desk.
+ARTICLE_PANELS = ["live.admin.live_panel"]
 # Live coverage (live/): an entry holds at most this many characters of text; readers' pages ask
 # for new entries this often (seconds), and that answer is kept by proxies half as long.
 LIVE_ENTRY_MAX_CHARS = int(os.environ.get("LIVE_ENTRY_MAX_CHARS", "5000"))

@@ -7,6 +7,7 @@ A widget naming a static file Django does not ship renders fine with DEBUG on an
 production: this module is what stops that class of bug from reaching journalists again.
 """
 
+import datetime as dt
 import json
 from html.parser import HTMLParser
 
@@ -26,6 +27,7 @@ from incoming.formats import WireItem
 from incoming.models import Item, RoutingRule, Source
 from incoming.services import items_store
 from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
+from live.models import Entry
 from moving.models import LegacyRedirect
 from photos.models import Photo
 from tests.factories import (
@@ -107,7 +109,11 @@ def objects(roles):
     fails test_every_registered_model_is_covered."""
     photo = PhotoFactory(renditions=True)
     article = ArticleFactory(
-        tags=["Экономика"], created_by=roles["journalist"], status=Article.Status.DRAFT, photo=photo
+        tags=["Экономика"],
+        created_by=roles["journalist"],
+        status=Article.Status.DRAFT,
+        photo=photo,
+        coverage_start_at=timezone.now() - dt.timedelta(hours=1),  # a live blog: its page shows the desk
     )
     article.title = "Черновик, исправленный"
     article.save()  # a second revision, for the revision page
@@ -124,6 +130,7 @@ def objects(roles):
     items_store(source=source, wires=[WireItem(guid="urn:1", version="2", headline="Новость, исправленная")])
     return {
         Article: article,
+        Entry: Entry.objects.create(article=article, body="<p>Запись</p>", created_by=roles["journalist"]),
         Source: source,
         Item: Item.objects.get(),
         Section: SectionFactory(),

@@ -7,14 +7,14 @@
 //    and the form goes with a fresh CSRF token.
 //  - Live counters: headline and lead characters, body words and reading time.
 // Entries are removed once the article is saved (admin-session.js, on the page that says so),
-// when the journalist discards them, and at logout.
+// when the journalist discards them, and at logout. The copy and the session check are
+// desk-common.js's (the live blog's entry box uses them too).
 "use strict";
 {
   const gettext = window.gettext || ((text) => text)
   const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many))
   const interpolate = window.interpolate || ((format, values) => format.replace(/%\(\w+\)s/g, (key) => values[key.slice(2, -2)]))
 
-  const PREFIX = "newsroom:autosave:"
   const FIELDS = ["title", "slug", "lead", "body", "photo_caption", "seo_title", "seo_description"]
   const SAVE_EVERY_MS = 3000
   const HEADLINE_LIMIT = 80 // what search engines show of a title
@@ -27,7 +27,7 @@
   })
 
   function start(desk, form) {
-    const key = `${PREFIX}${desk.dataset.user}:${desk.dataset.article}`
+    const copy = window.NewsroomDesk.store(desk.dataset.user, desk.dataset.article)
     const field = (name) => form.elements.namedItem(name)
     const present = FIELDS.filter((name) => field(name) && field(name).type !== "hidden")
     let editor = null
@@ -38,33 +38,19 @@
     })
 
     const values = () => Object.fromEntries(present.map((name) => [name, field(name).value]))
-    const read = () => {
-      try {
-        return JSON.parse(localStorage.getItem(key) || "null")
-      } catch {
-        return null
-      }
-    }
-    const write = (entry) => {
-      try {
-        localStorage.setItem(key, JSON.stringify(entry))
-      } catch {
-        // Storage full or refused: the form itself still holds the text.
-      }
-    }
     const save = (submitted = false) => {
-      write({ savedAt: new Date().toISOString(), fields: values(), submitted })
+      copy.write({ savedAt: new Date().toISOString(), fields: values(), submitted })
       dirty = false
     }
     const sameAsForm = (entry) => present.every((name) => (entry.fields[name] ?? "") === field(name).value)
 
     // -- Restore what was typed and not saved --------------------------------------------------
-    const stored = read()
+    const stored = copy.read()
     const hasErrors = document.querySelector(".errornote, .errorlist")
     if (stored && hasErrors) {
-      write({ ...stored, submitted: false }) // the form came back with the text; keep the copy
+      copy.write({ ...stored, submitted: false }) // the form came back with the text; keep the copy
     } else if (stored && sameAsForm(stored)) {
-      localStorage.removeItem(key)
+      copy.remove()
     } else if (stored) {
       offerRestore(stored)
     }
@@ -108,7 +94,7 @@
         field("title")?.focus()
       })
       discard.addEventListener("click", () => {
-        localStorage.removeItem(key)
+        copy.remove()
         banner.remove()
       })
     }
@@ -131,14 +117,8 @@
       if (checked) return
       event.preventDefault()
       const submitter = event.submitter
-      let session = null
-      try {
-        const response = await fetch(desk.dataset.sessionUrl, { credentials: "same-origin", cache: "no-store" })
-        session = response.ok ? await response.json() : null
-      } catch {
-        session = null
-      }
-      if (session?.authenticated) {
+      const session = await window.NewsroomDesk.checkSession(desk.dataset.sessionUrl)
+      if (session.state === "ok") {
         // A login in another tab gives a new CSRF token: send the form with it.
         const token = form.elements.namedItem("csrfmiddlewaretoken")
         if (token && session.csrf) token.value = session.csrf
@@ -146,56 +126,19 @@
         form.requestSubmit(submitter)
         return
       }
-      sessionProblem(session === null ? "offline" : "logged-out", submitter)
+      window.NewsroomDesk.sessionDialog({
+        kind: session.state,
+        loginUrl: desk.dataset.loginUrl,
+        texts: {
+          offline: gettext("The article was not sent. Your text is kept in this browser; try again when the connection is back."),
+          loggedOut: gettext(
+            "Your session has ended, so the article was not sent. Your text is kept here and in this browser. Log in again in a new tab, then come back and save.",
+          ),
+          retry: gettext("Save now"),
+        },
+        onRetry: () => form.requestSubmit(submitter),
+      })
     })
-
-    function sessionProblem(kind, submitter) {
-      document.querySelector(".session-dialog")?.remove()
-      const dialog = document.createElement("dialog")
-      dialog.className = "session-dialog"
-      dialog.setAttribute("aria-labelledby", "session-dialog-title")
-      const title = document.createElement("h2")
-      title.id = "session-dialog-title"
-      const text = document.createElement("p")
-      if (kind === "offline") {
-        title.textContent = gettext("No connection to the server")
-        text.textContent = gettext("The article was not sent. Your text is kept in this browser; try again when the connection is back.")
-      } else {
-        title.textContent = gettext("You are logged out")
-        text.textContent = gettext(
-          "Your session has ended, so the article was not sent. Your text is kept here and in this browser. Log in again in a new tab, then come back and save.",
-        )
-      }
-      const login = document.createElement("a")
-      login.href = desk.dataset.loginUrl
-      login.target = "_blank"
-      login.rel = "noopener"
-      login.className = "button"
-      login.textContent = gettext("Log in in a new tab")
-      const retry = document.createElement("button")
-      retry.type = "button"
-      retry.className = "button default"
-      retry.textContent = gettext("Save now")
-      const close = document.createElement("button")
-      close.type = "button"
-      close.className = "button"
-      close.textContent = gettext("Back to the text")
-      const actions = document.createElement("p")
-      actions.className = "session-dialog__actions"
-      actions.append(...(kind === "offline" ? [] : [login, " "]), retry, " ", close)
-      dialog.append(title, text, actions)
-      document.body.append(dialog)
-      retry.addEventListener("click", () => {
-        dialog.close()
-        dialog.remove()
-        form.requestSubmit(submitter)
-      })
-      close.addEventListener("click", () => {
-        dialog.close()
-        dialog.remove()
-      })
-      dialog.showModal()
-    }
 
     // -- Counters -------------------------------------------------------------------------------
     const counter = (name) => {

@@ -167,3 +167,17 @@ def test_load_demo_keeps_what_an_editor_wrote_on_a_demo_photo():
     photo.refresh_from_db()
     assert (photo.credit, photo.caption) == ("Photo: Aigerim Saparova", "Ministers at the meeting")
     assert [photo.credit for photo in kazakh_photos()] == ["", "Фото: Ақорда"]
+
+
+def test_the_demo_has_a_live_blog_with_its_entries_once():
+    from live.models import Entry
+
+    call_command("load_demo")
+    blog = Article.objects.get(slug=demo.LIVE_BLOG["slug"])
+    assert blog.live_state == Article.LiveState.LIVE
+    entries = Entry.objects.filter(article=blog)
+    assert entries.count() == len(demo.LIVE_BLOG["entries"])
+    assert entries.filter(pinned=True).count() == 1 and entries.filter(key_event=True).count() == 2
+    assert entries.filter(body__contains="қ").exists() and entries.exclude(headline="").exists()
+    call_command("load_demo")
+    assert Entry.objects.count() == len(demo.LIVE_BLOG["entries"])

@@ -19,6 +19,7 @@ from articles.models import Article, Correction, Country, Person, Section, Tag
 from articles.services import article_note_significant_update
 from demo import content as demo
 from incoming.models import RoutingRule, Source
+from live.services import coverage_start, entry_post
 from newsroom.pagecache import pages_changed
 from photos.models import Photo
 from photos.services import content_hash, photo_save
@@ -120,6 +121,28 @@ class Command(BaseCommand):
                 shutil.copy(path, folder / path.name)
         return int(is_new)
 
+    def load_live_blog(self, now, users: dict, people: dict) -> int:
+        """The demo's live blog: its coverage started and its entries posted through the
+        services, once (a blog that has entries, or whose coverage an editor changed, is left
+        as it is)."""
+        article = Article.objects.filter(slug=demo.LIVE_BLOG["slug"]).first()
+        if article is None or article.coverage_start_at is not None:
+            return 0
+        start = now - timedelta(hours=demo.LIVE_BLOG["coverage_hours_ago"])
+        coverage_start(article=article, by=users["editor"], at=start)
+        for row in demo.LIVE_BLOG["entries"]:
+            entry_post(
+                article=article,
+                by=users[row["by"]],
+                body=row["body"],
+                headline=row["headline"],
+                published_at=now - timedelta(minutes=row["minutes_ago"]),
+                key_event=row.get("key_event", False),
+                pinned=row.get("pinned", False),
+                authors=[people[row["author"]]],
+            )
+        return len(demo.LIVE_BLOG["entries"])
+
     def load(self) -> int:
         created = 0
         now = timezone.now()
@@ -213,6 +236,7 @@ class Command(BaseCommand):
                 views_buffer.write({article.pk: row["views"]})
             created += 1
         created += self.load_wire(agencies[demo.SOURCES[0]["slug"]], sections)
+        created += self.load_live_blog(now, users, people)
         for tag in Tag.objects.filter(name__in=demo.TOPICS, name_kk="", name_en=""):
             tag.name_kk, tag.name_en = demo.TOPICS[tag.name]
             tag.save(update_fields=["name_kk", "name_en"])
