@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "moving",
     "incoming",
     "live",
+    "planning",
     "demo",
     # django-ninja's own Swagger UI files for the partner API's docs (no CDN).
     "ninja",

@@ -20,8 +20,9 @@ ALLOWED = {
     "moving": {"articles", "agencies", "photos"},
     "incoming": {"articles", "agencies", "photos"},
     "live": {"articles", "agencies", "photos"},
+    "planning": {"articles", "agencies", "photos"},
     "jobs": set(),
-    "demo": {"articles", "agencies", "photos", "readership", "distribution", "incoming", "live"},
+    "demo": {"articles", "agencies", "photos", "readership", "distribution", "incoming", "live", "planning"},
 }
 EXCEPTIONS = {"newsroom/urls.py": {"website", "readership", "distribution", "jobs"}}
 

@@ -1,0 +1,10 @@
+"""Planning and talking: the day's plan (events, assignments), comments on drafts, notifications."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanningConfig(AppConfig):
+    name = "planning"
+    verbose_name = _("Planning")
+    default_auto_field = "django.db.models.BigAutoField"
