@@ -5,6 +5,7 @@ budgets, and what never leaks (scheduled entries, unpublished blogs, markup type
 
 import datetime as dt
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -522,3 +523,20 @@ def test_teasers_of_a_live_blog_carry_the_live_label_and_cost_no_query(
             html = client.get(url).content.decode()
         assert re.search(r'<span class="live-label">[^<]+</span> <a[^>]*href="/news/vybory/"', html), url
         assert html.count('class="live-label"') == 1, url
+
+
+# -- Valid HTML ----------------------------------------------------------------------------
+
+
+def test_the_live_page_is_valid_html(client, blog, editor, author, tmp_path):
+    from tests.test_html_validity import JAVA, VNU, vnu_errors
+
+    if not (VNU.exists() and JAVA) and not os.environ.get("CI"):
+        pytest.skip("needs Java and node_modules/vnu-jar (make test installs it); CI never skips")
+    photo = PhotoFactory(image=ContentFile(jpeg(64, 48), name="small.jpg"))
+    many(blog, editor, live_pages.PAGE_SIZE + 2, author=author)
+    post(blog, editor, f'<figure data-photo-id="{photo.pk}"><img src="x"></figure>', key_event=True, headline="Фото")
+    post(blog, editor, '<p><a href="https://t.me/dknews_kz/1234">https://t.me/dknews_kz/1234</a></p>', pinned=True)
+    path = tmp_path / "live.html"
+    path.write_bytes(client.get(blog.get_absolute_url()).content)
+    assert vnu_errors([path]) == []
