@@ -71,11 +71,14 @@ def timeline(article: Article, *, start: str | None = None, now: dt.datetime | N
         page.key_events = list(
             visible.filter(key_event=True).newest_first().only("pk", "headline", "body", "published_at")[:KEY_EVENTS]
         )
-        page.newest_at = visible.newest_first().values_list("published_at", flat=True).first()
     found = list(_shown(rows)[: PAGE_SIZE + 1])
     if start is not None and not found:
         raise Http404
     page.entries = found[:PAGE_SIZE]
+    if start is None:
+        # The newest visible entry is the pinned one or the timeline's first: no query of its own.
+        shown = [entry.published_at for entry in (page.pinned, *page.entries[:1]) if entry is not None]
+        page.newest_at = max(shown, default=None)
     if len(found) > PAGE_SIZE:
         page.next_cursor = cursor_of(found[PAGE_SIZE])
     return page

@@ -17,6 +17,10 @@ cookie (staff) never read or fill the cache, and their answers are ``private, no
 Answers to readers say ``public`` with a ``max-age`` that never reaches past the next scheduled
 change, so nginx (deploy/nginx.conf) or a CDN in front may keep them too: serving a page counts
 nothing (an article's readers are counted by its view beacon, ``readership.views.count_view``).
+A view whose answer must not stay that long in those caches sets ``response.cache_max_age``
+(seconds; a live blog's poll, ``website.views.live_poll``): its ``max-age`` is then at most
+that, on the answer and on every copy the page cache serves (pages_changed() already forgets
+the page cache's own copy at each edit; nginx and a CDN hear of nothing but the header).
 """
 
 import contextvars
@@ -247,9 +251,9 @@ class PageCacheMiddleware:
     @staticmethod
     def patch_headers(response, seconds_to_schedule):
         # A proxy may keep the page for a short while and serve it stale while it asks again,
-        # but never past the next scheduled change.
+        # but never past the next scheduled change, nor longer than the view asked.
         left = max(0, int(seconds_to_schedule))
-        max_age = min(settings.PAGE_MAX_AGE, left)
+        max_age = min(settings.PAGE_MAX_AGE, left, getattr(response, "cache_max_age", settings.PAGE_MAX_AGE))
         patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=min(max_age, left - max_age))
 
     def hit(self, request, entry, now, schedule_until):

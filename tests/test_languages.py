@@ -115,7 +115,11 @@ def demo():
 
 
 # The readers' HTML pages (website/urls.py): the feeds are XML, the preview is for one person.
-HTML_PAGES = {pattern.name for pattern in articles_urls.urlpatterns if "feed" not in pattern.name} - {"preview"}
+# The readers' HTML pages: not the feeds, the preview, nor a live blog's poll (JSON).
+HTML_PAGES = {pattern.name for pattern in articles_urls.urlpatterns if "feed" not in pattern.name} - {
+    "preview",
+    "live_poll",
+}
 
 
 def reader_pages(language: str) -> list[str]:

@@ -313,3 +313,21 @@ def test_an_uncached_page_reads_nothing_but_the_page_cache_lookup(client, publis
             delattr(cache, name)
     assert "Экономика" in html and publisher.registration_number in html
     assert [name for name, _keys in reads] == ["get_many"], reads
+
+
+def test_a_view_may_ask_proxies_to_keep_its_answer_a_shorter_while(settings):
+    """``response.cache_max_age`` (a live blog's poll): max-age is at most that, and still never
+    past the next scheduled change; answers that do not ask keep PAGE_MAX_AGE."""
+    from django.http import HttpResponse
+
+    from newsroom.pagecache import PageCacheMiddleware
+
+    settings.PAGE_MAX_AGE = 30
+    asked, plain, soon = HttpResponse(), HttpResponse(), HttpResponse()
+    asked.cache_max_age = soon.cache_max_age = 5
+    PageCacheMiddleware.patch_headers(asked, 3600)
+    PageCacheMiddleware.patch_headers(plain, 3600)
+    PageCacheMiddleware.patch_headers(soon, 3)
+    assert cache_control(asked)["max-age"] == "5" and int(cache_control(asked)["stale-while-revalidate"]) <= 5
+    assert cache_control(plain)["max-age"] == "30"
+    assert int(cache_control(soon)["max-age"]) + int(cache_control(soon)["stale-while-revalidate"]) <= 3

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds: all articles, each language, section, topic and author.
+"""RSS 2.0 and Atom feeds: all articles, each language, section, topic and author, and each
+live blog's entries.
 
 Items are the latest 50 published articles (``published()``: a scheduled article enters at
 its minute, a withdrawn or expired one leaves). GUIDs are tag URIs built from the article's
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.services import publisher_get
 from articles.models import Article, Person, Section, Tag
+from live.models import plain_text
+from live.pages import feed_entries
 from website.pages import feed_articles
 
 FEED_ITEMS = 50
@@ -146,3 +149,62 @@ def atom(feed_class):
     return type(
         f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed, "subtitle": feed_class.description}
     )
+
+
+class LiveBlogFeed(Feed):
+    """A live blog's newest entries (``live.pages.feed_entries``: published entries of a
+    published live blog in the page's language; anything else is a 404), each linking to its
+    anchor on the blog's page. The blog itself stays one item of the other feeds."""
+
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, slug):
+        self.request = request
+        articles = Article.objects.published().filter(language=get_language(), coverage_start_at__isnull=False)
+        return get_object_or_404(articles.only("slug", "language", "title", "lead", "created_at"), slug=slug)
+
+    def items(self, obj):
+        entries = feed_entries(obj, limit=FEED_ITEMS)
+        for entry in entries:
+            entry.article = obj  # its link, without a query per item
+        return entries
+
+    def title(self, obj):
+        return obj.title
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return obj.lead or obj.title
+
+    def feed_url(self, obj):
+        return self.request.path
+
+    @property
+    def language(self):
+        return get_language()
+
+    def item_title(self, item):
+        return item.headline or item.summary(110)
+
+    def item_description(self, item):
+        return plain_text(item.body)
+
+    def item_link(self, item):
+        return f"{self.link(item.article)}#{item.anchor}"
+
+    def item_guid(self, item):
+        domain = self.request.get_host().split(":")[0]
+        return f"tag:{domain},{item.created_at:%Y-%m-%d}:live-entry:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item):
+        return ", ".join(author.i18n.name for author in item.authors.all()) or None

@@ -1,11 +1,15 @@
 """Metadata for search engines and social networks: canonical addresses, Open Graph, and
-schema.org JSON-LD (NewsArticle on article pages, NewsMediaOrganization on the front page).
+schema.org JSON-LD (NewsArticle on article pages, LiveBlogPosting on live blogs,
+NewsMediaOrganization on the front page).
 The JSON-LD is data here; base.html writes it into its script tag with Jinja2's ``tojson``."""
 
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from agencies.models import Agency
+from live.models import Entry, plain_text
+from website.liveblog import LiveBlog
 from website.pages import ArticlePage
 
 OG_LOCALES = {"ru": "ru_RU", "kk": "kk_KZ", "en": "en_US"}
@@ -94,6 +98,45 @@ def news_article_ld(page: ArticlePage, publisher: Agency | None, request) -> dic
             {"@type": "CorrectionComment", "text": note.text, "datePublished": note.created_at.isoformat()}
             for note in corrections
         ]
+    return data
+
+
+def live_blog_ld(page: ArticlePage, live: LiveBlog, publisher: Agency | None, request) -> dict:
+    """A live blog: the article's NewsArticle data as a ``LiveBlogPosting`` (schema.org; what
+    Google reads for its «Live» badge), with the coverage's start, its end once ended, the
+    newest entry as ``dateModified``, and the entries of this page as ``liveBlogUpdate``."""
+    article = page.article
+    data = news_article_ld(page, publisher, request) | {"@type": "LiveBlogPosting"}
+    data["coverageStartTime"] = article.coverage_start_at.isoformat()
+    if live.state == article.LiveState.ENDED:
+        data["coverageEndTime"] = article.coverage_end_at.isoformat()
+    modified = article.significant_update_at or article.publish_at
+    if live.timeline.newest_at and live.timeline.newest_at > modified:
+        data["dateModified"] = live.timeline.newest_at.isoformat()
+    data["liveBlogUpdate"] = [blog_posting(entry, data["url"], request) for entry in live.shown]
+    return data
+
+
+def blog_posting(entry: Entry, article_url: str, request) -> dict:
+    """One entry as a ``BlogPosting`` of its blog's ``liveBlogUpdate``."""
+    text = plain_text(entry.body)
+    data = {
+        "@type": "BlogPosting",
+        "headline": Truncator(entry.headline).chars(110) if entry.headline else entry.summary(110),
+        "articleBody": text,
+        "datePublished": entry.published_at.isoformat(),
+        "dateModified": max(entry.updated_at, entry.published_at).isoformat(),
+        "url": f"{article_url}#{entry.anchor}",
+    }
+    if authors := [
+        {
+            "@type": "Person",
+            "name": author.i18n.name,
+            "url": absolute(request, reverse("articles:author", args=[author.slug])),
+        }
+        for author in entry.authors.all()
+    ]:
+        data["author"] = authors
     return data
 
 

@@ -36,6 +36,10 @@ urlpatterns = [
     path("news/", public_page(views.NewsFeedView.as_view()), name="news"),
     path("popular/", public_page(views.PopularView.as_view()), name="popular"),
     path("news/<slug:slug>/", public_page(views.ArticleDetailView.as_view()), name="detail"),
+    # A live blog's poll (JSON, the same address for every up-to-date reader) and its entries' feeds.
+    path("news/<slug:slug>/live/", public_page(views.live_poll), name="live_poll"),
+    path("news/<slug:slug>/live.rss", public_page(feeds.LiveBlogFeed()), name="live_feed_rss"),
+    path("news/<slug:slug>/live.atom", public_page(atom(feeds.LiveBlogFeed)()), name="live_feed_atom"),
     path("section/<slug:slug>/", public_page(views.SectionView.as_view()), name="section"),
     path("topic/<slug:slug>/", public_page(views.TagView.as_view()), name="tag"),
     path("person/<slug:slug>/", public_page(views.PersonView.as_view()), name="person"),

@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from agencies.models import Agency
@@ -35,6 +36,7 @@ from readership.most_read import DEFAULT_PERIOD, most_read, period_or_default
 from website import search, seo
 from website.body import reading_minutes, render_body
 from website.frontpage import MOST_READ_SIZE, front_page
+from website.liveblog import SINCE_STEP, LiveBlog, live_blog, poll_answer
 from website.pages import ArticlePage, article_page, reader_article_page
 
 NEWS_FEED_PAGE = 30
@@ -380,15 +382,19 @@ class ArticleDetailView(TemplateView):
 
     def render_page(self, page: ArticlePage, *, preview: bool):
         body = render_body(page.article.body, page.body_photos)
-        response = self.render_to_response(self.get_context_data(page=page, preview=preview, body=body))
-        if body.embeds:
+        # A live blog's page of entries: the newest, or the older page ?from= names (a bad one
+        # is a 404). Other articles ignore the parameter and cost no query more.
+        live = live_blog(page.article, start=self.request.GET.get("from")) if page.article.is_live_blog else None
+        response = self.render_to_response(self.get_context_data(page=page, preview=preview, body=body, live=live))
+        frames = sorted({*body.frame_origins, *(live.frame_origins if live else ())})
+        if frames:
             # Embeds load from their sites only when the reader asks; only such pages allow it
             # (Django's CSP middleware leaves a policy the view set alone).
-            response["Content-Security-Policy"] = build_policy({**settings.SECURE_CSP, "frame-src": body.frame_origins})
+            response["Content-Security-Policy"] = build_policy({**settings.SECURE_CSP, "frame-src": frames})
         return response
 
-    def get_context_data(self, *, page: ArticlePage, preview: bool, **kwargs):
-        context = super().get_context_data(preview=preview, **kwargs)
+    def get_context_data(self, *, page: ArticlePage, preview: bool, live: LiveBlog | None = None, **kwargs):
+        context = super().get_context_data(preview=preview, live=live, **kwargs)
         article = page.article
         context.update(
             article=article,
@@ -405,7 +411,9 @@ class ArticleDetailView(TemplateView):
         context["page_url"] = context["site_url"] + article.get_absolute_url()
         context["beacon_url"] = reverse("count_view", args=[article.pk])
         context["feeds"] = [reverse("articles:feed_rss"), reverse("articles:feed_atom")]
-        if not preview:
+        if not preview and live is not None:
+            context["structured_data"] = seo.live_blog_ld(page, live, publisher_get(), self.request)
+        elif not preview:
             context["structured_data"] = seo.news_article_ld(page, publisher_get(), self.request)
         context["og_locale"] = seo.OG_LOCALES.get(article.language)
         # Readers' page loads are counted by the beacon; staff's and previews are not.
@@ -415,6 +423,36 @@ class ArticleDetailView(TemplateView):
             :MOST_READ_SIZE
         ]
         return context
+
+
+# A poll's ?since=: Unix seconds, a multiple of website.liveblog.SINCE_STEP (so readers share it).
+SINCE = re.compile(r"[0-9]{1,11}")
+
+
+@require_safe
+def live_poll(request, slug):
+    """What a live blog's page asks every ``LIVE_POLL_SECONDS`` (static/js/live-blog.js):
+    ``?since=`` a Unix time in tens of seconds; the answer (JSON, ``website.liveblog.poll_answer``)
+    is the entries published or edited since then, rendered, the ids of those deleted and the
+    blog's state. Readers whose pages are up to date ask the same address, so the page cache
+    answers all of them with one render, and nginx keeps an answer for half the interval at most
+    (``cache_max_age``): a new entry is on every open page within twice the interval. A bad
+    ``since`` is a 400; an article that is not a published live blog, a 404."""
+    since = request.GET.get("since", "")
+    if not SINCE.fullmatch(since) or int(since) % SINCE_STEP:
+        return JsonResponse({"error": "since: Unix seconds, a multiple of 10"}, status=400)
+    article = (
+        Article.objects.published()
+        .filter(slug=slug, language=get_language(), coverage_start_at__isnull=False)
+        .only("slug", "language", "coverage_start_at", "coverage_end_at")
+        .first()
+    )
+    if article is None:
+        raise Http404
+    response = JsonResponse(poll_answer(article, int(since)), json_dumps_params={"ensure_ascii": False})
+    response.cache_max_age = max(1, settings.LIVE_POLL_SECONDS // 2)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 class PreviewLinkView(ArticleDetailView):

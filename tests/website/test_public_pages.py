@@ -31,8 +31,10 @@ pytestmark = pytest.mark.django_db
 # sections menu, promo blocks, breaking-news banner and most-read list). They do not grow with
 # page size or with an article's tags, people, authors or countries, nor with the archive:
 # lists run no COUNT(*).
-# Every page's frame: the next scheduled change + publisher + sections menu + the banner.
-FRAME_QUERIES = 4
+# Every page's frame: the next scheduled change (two: the articles', the live entries') +
+# publisher + sections menu + the banner.
+SCHEDULE_QUERIES = 2
+FRAME_QUERIES = SCHEDULE_QUERIES + 3
 # A list: the frame + the page (one row more) + the most read beside it.
 LIST_QUERIES = FRAME_QUERIES + 2
 # A list about something (section, topic, person, author, country, source): + that thing.
@@ -46,7 +48,7 @@ FRONT_QUERIES = FRAME_QUERIES + 3
 POPULAR_QUERIES = FRAME_QUERIES + 1
 # A feed: the next scheduled change, the publisher (its title), the items with their topics,
 # authors and notes (one query); a subject's feed + the subject.
-FEED_QUERIES = 3
+FEED_QUERIES = SCHEDULE_QUERIES + 2
 # Counting a view without Redis: one statement on PostgreSQL (the total, the hour's and the
 # day's buckets in one WITH); on SQLite, the ORM: the article's language, then an update of each
 # bucket, in a savepoint.
