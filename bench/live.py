@@ -13,12 +13,13 @@ cache, gunicorn from gunicorn.conf.py, and nginx from deploy/nginx.conf (bench/n
    (target: the 2,000-entry blog within 2x the ordinary article).
 2. ``--readers`` readers poll the 20-entry blog's update address through nginx every
    ``LIVE_POLL_SECONDS`` (10 s), each from a random moment, as static/js/live-blog.js does (the
-   shared ``?since=`` of the newest entry it has, rounded down to 10 s), for ``--poll-seconds``,
-   while an entry is posted every 20 s (``live.services.entry_post``, as the admin's Post does).
-   Counted: poll requests, those nginx passed to gunicorn (``X-Cache`` MISS, EXPIRED, UPDATING...),
-   the index and table scans of ``live_entry`` in PostgreSQL's statistics over the window (the
-   queries that read entries), per 10-second bucket; and for each entry, how long after Post the
-   last reader had it (target: every reader within 20 s).
+   shared ``?since=`` each answer names: the newest entry's time, rounded down to 10 s), for
+   ``--poll-seconds``, while an entry is posted every 20 s (``live.services.entry_post``, as the
+   admin's Post does). Counted: poll requests, those nginx passed to gunicorn (``X-Cache`` MISS,
+   EXPIRED, UPDATING...), and the poll answers Django rendered from the database (the poll's
+   query in PostgreSQL's log, with ``log_statement = all`` set on the benchmark's database for
+   the run), per 10-second bucket; and for each entry, how long after Post the last reader had
+   it (target: every reader within 20 s).
 """
 
 import argparse
@@ -27,6 +28,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import secrets
 import statistics
 import subprocess
@@ -116,11 +118,18 @@ def timed(url: str, requests: int) -> list[float]:
     return times
 
 
-def entry_scans(env) -> int:
-    """Index and sequential scans of live_entry so far (PostgreSQL's statistics)."""
-    sql = "SELECT coalesce(idx_scan, 0) + coalesce(seq_scan, 0) FROM pg_stat_user_tables WHERE relname = 'live_entry'"
-    out = run("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-tAc", sql, env=env).stdout
-    return int(out.strip() or 0)
+def psql(sql: str, env) -> str:
+    return run("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-tAc", sql, env=env).stdout.strip()
+
+
+def server_log() -> Path:
+    """PostgreSQL's log (Debian's cluster writes statements there with log_statement = all)."""
+    return sorted(Path("/var/log/postgresql").glob("postgresql-*-main.log"))[-1]
+
+
+# The poll's own query (live.pages.changes_since): one per answer Django renders.
+POLL_QUERY = re.compile(r'@newsroom_bench_live .*"live_entry"\."updated_at" >=')
+STATEMENT = re.compile(r"@newsroom_bench_live LOG:  (statement|execute [^:]*): ")
 
 
 async def get(host: str, port: int, path: str, connection: dict) -> tuple[int, dict, bytes]:
@@ -138,17 +147,15 @@ async def get(host: str, port: int, path: str, connection: dict) -> tuple[int, d
     return status, headers, body
 
 
-def since_of(newest: float) -> int:
-    """The shared ``since`` of static/js/live-blog.js: the newest entry's time, rounded down."""
-    return int(newest // BUCKET_SECONDS) * BUCKET_SECONDS
+def since_of(moment: float) -> int:
+    """``website.liveblog.poll_since``: a moment rounded down to the poll's 10-second step."""
+    return int(moment // BUCKET_SECONDS) * BUCKET_SECONDS
 
 
-def newest_in(body: bytes) -> tuple[set[int], float | None]:
-    """The entry ids a poll answer holds, and the newest publication time among them."""
+def answer_of(body: bytes) -> tuple[set[int], int]:
+    """The entry ids a poll answer holds, and the ``since`` to ask with next."""
     data = json.loads(body)
-    ids = {int(entry["id"]) for entry in data.get("entries", [])}
-    times = [dt.datetime.fromisoformat(entry["published_at"]).timestamp() for entry in data.get("entries", [])]
-    return ids, max(times) if times else None
+    return {int(entry["id"]) for entry in data["entries"]}, int(data["since"])
 
 
 async def readers(count: int, seconds: float, poll_path: str, first_since: float, interval: int, seen_at: dict):
@@ -157,12 +164,12 @@ async def readers(count: int, seconds: float, poll_path: str, first_since: float
 
     async def reader(n: int):
         connection: dict = {}
-        newest = first_since
+        since = since_of(first_since)
         have: set[int] = set()
         await asyncio.sleep(random.random() * interval)
         while time.monotonic() < deadline:
             try:
-                status, headers, body = await get("127.0.0.1", NGINX_PORT, poll_path(since_of(newest)), connection)
+                status, headers, body = await get("127.0.0.1", NGINX_PORT, poll_path(since), connection)
             except (OSError, asyncio.IncompleteReadError):
                 stats["errors"] += 1
                 connection.clear()
@@ -172,13 +179,12 @@ async def readers(count: int, seconds: float, poll_path: str, first_since: float
             if headers.get("x-cache", "MISS") not in ("HIT", "STALE"):
                 stats["passed"] += 1
             if status == 200:
-                ids, latest = newest_in(body)
+                ids, next_since = answer_of(body)
                 now = time.time()
                 for entry_id in ids - have:
                     seen_at.setdefault(entry_id, []).append(now)
                 have |= ids
-                if latest is not None:
-                    newest = max(newest, latest)
+                since = max(since, next_since)
             else:
                 stats["errors"] += 1
             await asyncio.sleep(interval)
@@ -220,11 +226,15 @@ def main():
 
     django.setup()
     from django.conf import settings
+    from django.db import connections
 
     from live import services
 
     found = make_blogs(args.entries)
     run("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-qc", "VACUUM (ANALYZE)", env=env)
+    # Every statement of this database's new connections goes to the server's log: counted below.
+    psql(f"ALTER DATABASE {DATABASE} SET log_statement = 'all'", env)
+    connections.close_all()  # this process's next connection (the posting) is logged too
     server = start_gunicorn(env, BIND, "newsroom.wsgi")
     nginx = None
     try:
@@ -261,7 +271,8 @@ def main():
                 entry = services.entry_post(article=blog, by=found["editor"], body=f"<p>Новая запись {n}</p>")
                 posted[entry.pk] = time.time()
 
-        scans_before = entry_scans(env)
+        log = server_log()
+        log_offset = log.stat().st_size
         thread = threading.Thread(target=poster, daemon=True)
         thread.start()
         started = time.monotonic()
@@ -271,7 +282,11 @@ def main():
         window = time.monotonic() - started
         stop_posting.set()
         thread.join()
-        scans = entry_scans(env) - scans_before
+        with log.open("rb") as lines:
+            lines.seek(log_offset)
+            logged = lines.read().decode(errors="replace").splitlines()
+        renders = sum(1 for line in logged if POLL_QUERY.search(line))
+        statements = sum(1 for line in logged if STATEMENT.search(line))
         buckets = window / BUCKET_SECONDS
         print(
             f"\n{args.readers} readers polling every {settings.LIVE_POLL_SECONDS} s through nginx for {window:.0f} s,"
@@ -279,7 +294,8 @@ def main():
         )
         print(f"  poll requests: {stats['requests']} ({stats['errors']} errors)")
         print(f"  passed by nginx to gunicorn: {stats['passed']} ({stats['passed'] / buckets:.1f} per 10-s bucket)")
-        print(f"  scans of live_entry in PostgreSQL: {scans} ({scans / buckets:.2f} per 10-s bucket)")
+        print(f"  poll answers Django rendered from PostgreSQL: {renders} ({renders / buckets:.2f} per 10-s bucket)")
+        print(f"  SQL statements, posting included: {statements} ({statements / buckets:.1f} per bucket)")
         delays = []
         measured = {pk: at for pk, at in posted.items() if at < time.time() - 2 * settings.LIVE_POLL_SECONDS - 5}
         for entry_id, at in sorted(measured.items()):
@@ -298,6 +314,7 @@ def main():
             os.killpg(nginx.pid, 15)
             nginx.wait(timeout=30)
         stop(server)
+        psql(f"ALTER DATABASE {DATABASE} RESET log_statement", env)
 
 
 if __name__ == "__main__":
