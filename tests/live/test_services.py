@@ -37,7 +37,7 @@ def test_markup_is_sanitised_and_a_script_never_stored(blog, journalist):
 def test_an_empty_entry_is_refused(blog, journalist, body):
     with pytest.raises(ValidationError) as refused:
         post(blog, journalist, body=body)
-    assert refused.value.message_dict["body"] == ["The entry is empty: write some text or add a photo."]
+    assert refused.value.message_dict["body"] == [str(services.ENTRY_EMPTY)]
     assert not Entry.objects.exists()
 
 
@@ -52,15 +52,18 @@ def test_an_entry_over_the_limit_is_refused_with_both_numbers(blog, journalist, 
 
 def test_posting_needs_a_live_blog_that_has_started_and_not_ended(journalist, editor):
     ordinary = ArticleFactory()
-    with pytest.raises(ValidationError, match="not a live blog"):
+    with pytest.raises(ValidationError) as refused:
         post(ordinary, journalist)
+    assert refused.value.error_list[0].code == "not_live"
     upcoming = ArticleFactory(coverage_start_at=timezone.now() + dt.timedelta(hours=2))
-    with pytest.raises(ValidationError, match="starts at"):
+    with pytest.raises(ValidationError) as refused:
         post(upcoming, journalist)
+    assert refused.value.error_list[0].code == "not_started"
     blog = ArticleFactory(coverage_start_at=timezone.now() - dt.timedelta(hours=2))
     services.coverage_end(article=blog, by=editor)
-    with pytest.raises(ValidationError, match="ended at"):
+    with pytest.raises(ValidationError) as refused:
         post(blog, journalist)
+    assert refused.value.error_list[0].code == "ended"
     assert not Entry.objects.exists()
 
 
