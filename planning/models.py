@@ -31,7 +31,8 @@ class Event(PlainTextMixin, models.Model):
     url = models.URLField(_("link"), max_length=2000, blank=True)
     repeat = models.CharField(_("repeats"), max_length=10, choices=Repeat, default=Repeat.NONE, blank=True)
     repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
-    # An imported event: its calendar's UID and, for one occurrence of a repeating one, its start.
+    # An imported event: its calendar's UID and the occurrence's start (every imported row has
+    # one, so the pair is unique on every database).
     ics_uid = models.CharField(_("calendar UID"), max_length=500, blank=True, editable=False)
     ics_occurrence = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -62,7 +63,6 @@ class Event(PlainTextMixin, models.Model):
                 fields=["ics_uid", "ics_occurrence"],
                 condition=~Q(ics_uid=""),
                 name="planning_event_ics_once",
-                nulls_distinct=False,
             ),
         ]
 
