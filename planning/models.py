@@ -1,9 +1,12 @@
 """The day's plan (Event, Assignment), editors' comments on drafts (ArticleComment), and the
 newsroom's notifications (Notification, sent to each person as a NotificationRecipient)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -70,6 +73,17 @@ class Event(PlainTextMixin, models.Model):
         return self.title
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def with_state_now(self, *, at: dt.datetime | None = None):
+        """``state_now`` on each row: its stored state, or "published" once its article is in
+        ``Article.objects.published()`` (at ``at``, now unless given), decided in the query, so
+        publishing the article needs no signal or job to mark the assignment."""
+        published = Article.objects.published(at=at or timezone.now()).filter(pk=OuterRef("article_id"))
+        return self.annotate(
+            state_now=Case(When(Exists(published), then=Value(Assignment.PUBLISHED)), default=F("state"))
+        )
+
+
 class Assignment(PlainTextMixin, models.Model):
     """One piece of coverage: who covers what, by when. Fulfilled by an article; "published" is
     not stored but read from that article at query time (``state_now``), as publication is."""
@@ -133,6 +147,8 @@ class Assignment(PlainTextMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
@@ -150,6 +166,22 @@ class Assignment(PlainTextMixin, models.Model):
 
     def __str__(self):
         return self.slug
+
+    def get_state_now_display(self) -> str:
+        """The state a reader of the budget sees (``with_state_now``), in words."""
+        state = getattr(self, "state_now", self.state)
+        return str(_("Published")) if state == self.PUBLISHED else str(self.State(state).label)
+
+
+class Budget(Assignment):
+    """The story budget: the day's assignments as one admin page (``/admin/planning/budget/``).
+    A proxy, so that the admin gives the page its address and its place in the menu."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("story budget")
+        verbose_name_plural = _("story budget")
+        default_permissions = ()
 
 
 class ArticleComment(PlainTextMixin, models.Model):

@@ -473,4 +473,17 @@ class Migration(migrations.Migration):
             model_name="notificationrecipient",
             constraint=models.UniqueConstraint(fields=("notification", "user"), name="planning_recipient_once"),
         ),
+        migrations.CreateModel(
+            name="Budget",
+            fields=[],
+            options={
+                "verbose_name": "story budget",
+                "verbose_name_plural": "story budget",
+                "proxy": True,
+                "default_permissions": (),
+                "indexes": [],
+                "constraints": [],
+            },
+            bases=("planning.assignment",),
+        ),
     ]
