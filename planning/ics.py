@@ -60,17 +60,21 @@ def _text(component, name: str, limit: int) -> str:
     return Truncator(plain(str(value)).strip()).chars(limit)
 
 
+def check_size(size: int) -> None:
+    limit = settings.PLANNING_ICS_MAX_BYTES
+    if size > limit:
+        raise CalendarError(
+            _("The file is %(size)s KB; a calendar may have at most %(limit)s KB.")
+            % {"size": -(-size // 1024), "limit": limit // 1024}
+        )
+
+
 def read_calendar(data: bytes, *, today: dt.date | None = None) -> list[CalendarEvent]:
     """The events of an iCalendar file from ``today`` (newsroom time) to
     ``PLANNING_ICS_DAYS`` ahead: every occurrence of a repeating event in that window (an
     RRULE without end included; an occurrence moved by RECURRENCE-ID as moved). Raises
     ``CalendarError`` for a file too large, not a calendar, or malformed."""
-    limit = settings.PLANNING_ICS_MAX_BYTES
-    if len(data) > limit:
-        raise CalendarError(
-            _("The file is %(size)s KB; a calendar may have at most %(limit)s KB.")
-            % {"size": len(data) // 1024, "limit": limit // 1024}
-        )
+    check_size(len(data))
     if not data.lstrip(b"\xef\xbb\xbf \r\n\t").upper().startswith(b"BEGIN:VCALENDAR"):
         raise CalendarError(_("This is not an iCalendar (.ics) file: it does not start with BEGIN:VCALENDAR."))
     today = today or timezone.localdate()
@@ -96,7 +100,7 @@ def read_calendar(data: bytes, *, today: dt.date | None = None) -> list[Calendar
     except Exception as error:  # the libraries raise many kinds for a broken file
         log.info("calendar file refused: %r", error)
         raise CalendarError(
-            _("The calendar file is damaged and cannot be read: nothing was imported. Export it from the calendar again.")
+            _("The calendar file is damaged and cannot be read: nothing was imported. Export it again.")
         ) from error
     return found
 

@@ -72,9 +72,7 @@ def test_the_days_events_list_repeating_ones_and_one_offs_by_time(django_assert_
 
 
 def test_an_all_day_event_is_on_its_day_and_not_the_next():
-    nauryz = event(
-        starts_at=dt.datetime(2026, 3, 21, tzinfo=ALMATY), ends_at=dt.datetime(2026, 3, 22, tzinfo=ALMATY)
-    )
+    nauryz = event(starts_at=dt.datetime(2026, 3, 21, tzinfo=ALMATY), ends_at=dt.datetime(2026, 3, 22, tzinfo=ALMATY))
     assert occurrence_on(nauryz, dt.date(2026, 3, 21)).all_day
     assert occurrence_on(nauryz, dt.date(2026, 3, 22)) is None
 

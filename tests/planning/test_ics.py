@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from planning import ics
 from planning.models import Event
@@ -22,6 +23,11 @@ ALMATY = dt.timezone(dt.timedelta(hours=5))
 # The organiser's file is for March 2026; the tests stand on the Monday before its events.
 NOW = dt.datetime(2026, 3, 9, 9, 0, tzinfo=ALMATY)
 TODAY = NOW.date()
+
+
+def russian(message, **params) -> str:
+    with translation.override("ru"):
+        return gettext(message) % params if params else gettext(message)
 
 
 def sample(name: str) -> bytes:
@@ -100,14 +106,14 @@ def test_importing_the_same_file_again_updates_instead_of_doubling(editor):
     ids=["malformed", "png", "empty", "text"],
 )
 def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_is_imported(editor, data, says):
-    with pytest.raises(ics.CalendarError, match=says):
+    with translation.override("en"), pytest.raises(ics.CalendarError, match=says):
         ics.import_calendar(data, by=editor)
     assert not Event.objects.exists()
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(editor, settings):
     settings.PLANNING_ICS_MAX_BYTES = 1024
-    with pytest.raises(ics.CalendarError, match="at most 1 KB"):
+    with translation.override("en"), pytest.raises(ics.CalendarError, match="at most 1 KB"):
         ics.import_calendar(sample("organiser.ics"), by=editor)
     assert not Event.objects.exists()
 
@@ -115,7 +121,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(editor, settings):
 def test_a_file_with_one_bad_event_among_good_ones_imports_nothing(editor):
     good = sample("organiser.ics").replace(b"END:VCALENDAR", b"")
     broken = good + b"BEGIN:VEVENT\r\nSUMMARY:no uid\r\nDTSTART:20260312T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    with pytest.raises(ics.CalendarError, match="no UID"):
+    with translation.override("en"), pytest.raises(ics.CalendarError, match="no UID"):
         ics.import_calendar(broken, by=editor)
     assert not Event.objects.exists()
 
@@ -143,7 +149,7 @@ def test_a_malformed_upload_is_a_form_error_and_imports_nothing(client, editor):
     response = upload(client, sample("malformed.ics"))
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
-    assert "nothing was changed" in response.content.decode()
+    assert russian("The calendar was not imported; nothing was changed.") in response.content.decode()
     assert not Event.objects.exists()
 
 
@@ -151,7 +157,8 @@ def test_an_upload_over_the_limit_is_a_form_error(client, editor, settings):
     settings.PLANNING_ICS_MAX_BYTES = 2048
     client.force_login(editor)
     response = upload(client, sample("organiser.ics") * 3)
-    assert "at most 2 KB" in response.context["form"].errors["file"][0]
+    limit = russian("The file is %(size)s KB; a calendar may have at most %(limit)s KB.", size=8, limit=2)
+    assert response.context["form"].errors["file"] == [limit]
 
 
 def test_a_journalist_may_not_import(client, journalist):
