@@ -25,7 +25,7 @@ from newsroom.admin import AdminNames, AdminNamesMixin
 from newsroom.times import newsroom_time
 from planning import ics, services
 from planning.models import Assignment, Budget, Event
-from planning.plan import DONE, assignments, day_budget, is_all_day, newsroom_day, parse_day
+from planning.plan import assignments, day_budget, is_all_day, parse_day
 
 NEWSROOM_TIME_FIELDS = {"starts_at", "ends_at", "due_at"}
 
@@ -384,6 +384,31 @@ class AssignmentAdmin(NewsroomTimeMixin, AdminNamesMixin, admin.ModelAdmin):
 # -- The story budget --------------------------------------------------------------------------
 
 
+def _url_of(name: str):
+    """``reverse(name, args=[pk])`` for many pks: reversed once, the id put in after (300 rows
+    reversed four times each cost 50 ms)."""
+    pattern = reverse(name, args=[987654321])
+    return lambda pk: pattern.replace("987654321", str(pk))
+
+
+def _label_rows(rows) -> None:
+    """What each budget row shows, ready for the template: its addresses, assignees' names,
+    state label and due time in newsroom time (a row costs a few template lookups, not dozens)."""
+    change, take, start = (_url_of(f"admin:planning_assignment_{name}") for name in ("change", "take", "start"))
+    article = _url_of("admin:articles_article_change")
+    labels = {**dict(Assignment.State.choices), Assignment.PUBLISHED: gettext("Published")}
+    kinds = dict(Assignment.Kind.choices)
+    zone = timezone.get_default_timezone()
+    for row in rows:
+        row.change_url, row.take_url, row.start_url = change(row.pk), take(row.pk), start(row.pk)
+        row.article_url = article(row.article_id) if row.article_id else ""
+        row.people = ", ".join(services.display_name(user) for user in row.assignees.all())
+        row.state_label = labels[row.state_now]
+        row.kind_label = kinds[row.kind]
+        local = row.due_at.astimezone(zone)
+        row.due_iso, row.due_time = local.isoformat(), local.strftime("%H:%M")
+
+
 @admin.register(Budget)
 class BudgetAdmin(AdminNamesMixin, admin.ModelAdmin):
     """``/admin/planning/budget/?date=YYYY-MM-DD``: the day's assignments by section and its
@@ -434,11 +459,9 @@ class BudgetAdmin(AdminNamesMixin, admin.ModelAdmin):
         day = day or timezone.localdate()
         budget = day_budget(day)
         user = request.user
-        for section in budget.sections:
-            for row in section.assignments:
-                row.can_take = services.user_can_take(user, row)
-                row.can_start = services.user_can_start(user, row)
-        start, _end = newsroom_day(day)
+        rows = [row for section in budget.sections for row in section.assignments]
+        services.mark_actions(user, rows)
+        _label_rows(rows)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -451,7 +474,11 @@ class BudgetAdmin(AdminNamesMixin, admin.ModelAdmin):
             "bad_date": asked if bad_date else "",
             "zone": newsroom_zone(),
             "can_plan": services.user_can_plan(user),
-            "done_states": DONE,
+            # Said once per page, not once per row.
+            "overdue_label": gettext("overdue"),
+            "desk_label": gettext("the desk"),
+            "take_label": gettext("Take"),
+            "start_label": gettext("Start the article"),
             "budget_title": self.names.select_view,
         }
         return TemplateResponse(request, "admin/planning/budget.html", context)

@@ -57,6 +57,21 @@ def user_can_take(user, assignment: Assignment) -> bool:
     )
 
 
+def mark_actions(user, rows) -> None:
+    """``can_take`` and ``can_start`` on each of ``rows`` for ``user``: the rules of
+    ``user_can_take`` and ``user_can_start``, the user's permissions asked once for all rows
+    (a budget of 300 asked them 1,200 times)."""
+    active = bool(user and user.is_active)
+    writes = active and user.has_perm("articles.add_article")
+    takes = writes and user.has_perm("planning.change_assignment")
+    plans = user_can_plan(user)
+    for row in rows:
+        people = row.assignees.all()
+        open_ = row.state != State.CANCELLED
+        row.can_take = takes and open_ and not people
+        row.can_start = writes and open_ and row.article_id is None and (plans or any(p.pk == user.pk for p in people))
+
+
 def states_for(user, assignment: Assignment) -> list[str]:
     """The states ``user`` may move ``assignment`` to (not counting the one it is in)."""
     if user_can_plan(user):
