@@ -41,7 +41,7 @@ class DeskList:
 
 @dataclass
 class Notice:
-    """A message above an article's admin form: ``level`` "danger" (red) or "warning"; the
+    """A message above an article's admin form: ``level`` "danger" (red), "warning" or "info"; the
     ``diffs`` are rows of ``articles.diff.revision_diffs`` (label, changed, html)."""
 
     level: str

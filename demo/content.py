@@ -683,3 +683,45 @@ ARTICLES += [
         views=21,
     ),
 ]
+
+# Today's plan (planning/): events and assignments for the day load_demo runs, at these newsroom
+# times; once a day (a row with the same title or working title on that day is left alone).
+PLAN = {
+    "events": [
+        {
+            "title": "Брифинг министра культуры и информации", "time": "11:00", "end": "12:00",
+            "place": "Астана, Дом министерств, конференц-зал",
+            "description": "Итоги заседания Правительства, вопросы журналистов.",
+            "contacts": "Пресс-служба: press@mci.gov.kz, +7 7172 74 00 00", "url": "https://www.gov.kz/",
+        },
+        {
+            "title": "Решение Нацбанка по базовой ставке", "time": "15:00", "end": "15:30",
+            "place": "Национальный банк РК, Алматы", "description": "Пресс-релиз и пресс-конференция председателя.",
+            "contacts": "", "url": "https://nationalbank.kz/",
+        },
+        {
+            "title": "Официальный курс тенге", "time": "15:30", "end": "15:45", "place": "",
+            "description": "", "contacts": "", "url": "", "repeat": "daily",
+        },
+    ],
+    "assignments": [
+        {
+            "slug": "брифинг-минкультуры", "section": "kultura", "time": "13:00", "kind": "text",
+            "assignees": ["journalist"], "event": "Брифинг министра культуры и информации",
+            "notes": "Главное из брифинга; цитаты министра — в лид.",
+        },
+        {
+            "slug": "нацбанк-ставка", "section": "ekonomika", "time": "15:30", "kind": "text",
+            "assignees": ["journalist"], "event": "Решение Нацбанка по базовой ставке",
+            "notes": "Молния в 15:00, развёрнутый текст с комментарием аналитика к 15:30.",
+        },
+        {
+            "slug": "нацбанк-фото", "section": "ekonomika", "time": "16:00", "kind": "photo", "assignees": [],
+            "event": "Решение Нацбанка по базовой ставке", "notes": "Председатель на пресс-конференции.",
+        },
+        {
+            "slug": "наурыз-афиша", "section": "obshchestvo", "time": "18:00", "kind": "text", "assignees": [],
+            "language": "kk", "notes": "Мерекелік іс-шаралар афишасы.",
+        },
+    ],
+}  # fmt: skip

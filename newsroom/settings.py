@@ -271,10 +271,17 @@ PERIODIC_JOBS = {
     "incoming.tasks.poll_sources": INCOMING_POLL_SECONDS,
 }
 # Lists other apps add to the admin's desk (articles/desk.py): functions of the user.
-DESK_LISTS = ["readership.desk.most_read_now", "incoming.desk.flagged_items", "incoming.desk.sources_in_trouble"]
+DESK_LISTS = [
+    "planning.desk.todays_budget",
+    "planning.desk.my_assignments",
+    "readership.desk.most_read_now",
+    "incoming.desk.flagged_items",
+    "incoming.desk.sources_in_trouble",
+]
 # Notices other apps add above an article's admin form (functions of the article returning a
-# list of ``articles.admin.Notice``): a wire item corrected or killed after it was taken.
-ARTICLE_NOTICES = ["incoming.notices.wire_notices"]
+# list of ``articles.admin.Notice``): a wire item corrected or killed after it was taken, the
+# assignment the article fulfils.
+ARTICLE_NOTICES = ["incoming.notices.wire_notices", "planning.notices.assignment_notices"]
 # Boxes other apps put above an article's admin form, outside it (functions of the request and
 # the article returning an ``articles.desk.Panel`` or None): live coverage's desk.
 ARTICLE_PANELS = ["live.admin.live_panel"]
@@ -282,6 +289,13 @@ ARTICLE_PANELS = ["live.admin.live_panel"]
 # for new entries this often (seconds), and that answer is kept by proxies half as long.
 LIVE_ENTRY_MAX_CHARS = int(os.environ.get("LIVE_ENTRY_MAX_CHARS", "5000"))
 LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "10"))
+# The plan (planning/): an organiser's calendar file may have at most this many bytes, and its
+# events are imported from today this many days ahead (a rule without end stops there), at most
+# this many; the agency's own events are exported with UIDs in this domain.
+PLANNING_ICS_MAX_BYTES = int(os.environ.get("PLANNING_ICS_MAX_BYTES", str(2 * 1024 * 1024)))
+PLANNING_ICS_DAYS = int(os.environ.get("PLANNING_ICS_DAYS", "90"))
+PLANNING_ICS_MAX_EVENTS = int(os.environ.get("PLANNING_ICS_MAX_EVENTS", "5000"))
+PLANNING_ICS_DOMAIN = os.environ.get("PLANNING_ICS_DOMAIN", "newsroom.invalid")
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "10"))  # doubles with each attempt
 TASK_KEEP_DAYS = int(os.environ.get("TASK_KEEP_DAYS", "7"))

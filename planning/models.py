@@ -1,9 +1,12 @@
 """The day's plan (Event, Assignment), editors' comments on drafts (ArticleComment), and the
 newsroom's notifications (Notification, sent to each person as a NotificationRecipient)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,8 +34,8 @@ class Event(PlainTextMixin, models.Model):
     url = models.URLField(_("link"), max_length=2000, blank=True)
     repeat = models.CharField(_("repeats"), max_length=10, choices=Repeat, default=Repeat.NONE, blank=True)
     repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
-    # An imported event: its calendar's UID and the occurrence's start (every imported row has
-    # one, so the pair is unique on every database).
+    # An imported event: its calendar's UID and, for one occurrence of a repeating one, its
+    # RECURRENCE-ID.
     ics_uid = models.CharField(_("calendar UID"), max_length=500, blank=True, editable=False)
     ics_occurrence = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -59,15 +62,33 @@ class Event(PlainTextMixin, models.Model):
                 violation_error_message=_("An event cannot end before it starts."),
             ),
             models.CheckConstraint(condition=Q(repeat__in=["", "daily", "weekly"]), name="planning_event_repeat_valid"),
+            # An imported event once: by UID alone, or by UID and occurrence for one occurrence
+            # of a repeating event (two partial indexes: SQLite has no NULLS NOT DISTINCT).
+            models.UniqueConstraint(
+                fields=["ics_uid"],
+                condition=~Q(ics_uid="") & Q(ics_occurrence__isnull=True),
+                name="planning_event_ics_once",
+            ),
             models.UniqueConstraint(
                 fields=["ics_uid", "ics_occurrence"],
-                condition=~Q(ics_uid=""),
-                name="planning_event_ics_once",
+                condition=~Q(ics_uid="") & Q(ics_occurrence__isnull=False),
+                name="planning_event_ics_occurrence_once",
             ),
         ]
 
     def __str__(self):
         return self.title
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_state_now(self, *, at: dt.datetime | None = None):
+        """``state_now`` on each row: its stored state, or "published" once its article is in
+        ``Article.objects.published()`` (at ``at``, now unless given), decided in the query, so
+        publishing the article needs no signal or job to mark the assignment."""
+        published = Article.objects.published(at=at or timezone.now()).filter(pk=OuterRef("article_id"))
+        return self.annotate(
+            state_now=Case(When(Exists(published), then=Value(Assignment.PUBLISHED)), default=F("state"))
+        )
 
 
 class Assignment(PlainTextMixin, models.Model):
@@ -133,6 +154,8 @@ class Assignment(PlainTextMixin, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
@@ -150,6 +173,22 @@ class Assignment(PlainTextMixin, models.Model):
 
     def __str__(self):
         return self.slug
+
+    def get_state_now_display(self) -> str:
+        """The state a reader of the budget sees (``with_state_now``), in words."""
+        state = getattr(self, "state_now", self.state)
+        return str(_("Published")) if state == self.PUBLISHED else str(self.State(state).label)
+
+
+class Budget(Assignment):
+    """The story budget: the day's assignments as one admin page (``/admin/planning/budget/``).
+    A proxy, so that the admin gives the page its address and its place in the menu."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("story budget")
+        verbose_name_plural = _("story budget")
+        default_permissions = ()
 
 
 class ArticleComment(PlainTextMixin, models.Model):

@@ -30,6 +30,7 @@ from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from live.models import Entry
 from moving.models import LegacyRedirect
 from photos.models import Photo
+from planning.models import Assignment, Budget, Event
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -128,7 +129,13 @@ def objects(roles):
     wire = WireItem(guid="urn:1", version="1", headline="Новость «ленты»", body_html="<p>Текст</p>", urgency=2)
     items_store(source=source, wires=[wire])
     items_store(source=source, wires=[WireItem(guid="urn:1", version="2", headline="Новость, исправленная")])
+    event = Event.objects.create(title="Брифинг министра", starts_at=now, repeat=Event.Repeat.WEEKLY)
+    assignment = Assignment.objects.create(slug="брифинг", due_at=now + dt.timedelta(hours=2), event=event)
+    assignment.assignees.add(roles["journalist"])
     return {
+        Event: event,
+        Assignment: assignment,
+        Budget: Budget.objects.get(pk=assignment.pk),
         Article: article,
         Entry: Entry.objects.create(article=article, body="<p>Запись</p>", created_by=roles["journalist"]),
         Source: source,

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)  # 14:00 in Almaty
 # The session and user, the desk's lists (review, scheduled, published today with their views,
 # the most read: one per language), the user's permissions (two), the admin's recent actions.
-EDITOR_DESK_QUERIES = 13  # with the wire lists: items for the editors, sources that need a look
-JOURNALIST_DESK_QUERIES = 8
+# With the wire lists (items for the editors, sources that need a look) and the plan's (today's
+# budget or my assignments: the assignments and their assignees).
+EDITOR_DESK_QUERIES = 15
+JOURNALIST_DESK_QUERIES = 10
 
 
 def member(username: str, group: str):

@@ -16,6 +16,8 @@ from photos.models import Photo
 pytestmark = pytest.mark.django_db
 
 CONTENT_MODELS = [
+    "planning.Event",
+    "planning.Assignment",
     "agencies.Agency",
     "agencies.PromoBlock",
     "articles.Article",
@@ -40,6 +42,17 @@ def test_load_demo_twice_changes_nothing(capsys):
     assert row_counts() == first
     assert (list(Article.objects.order_by("pk").values()), list(Photo.objects.order_by("pk").values())) == snapshot
     assert "editor / editor-demo-pass" in capsys.readouterr().out
+
+
+def test_demo_content_has_todays_plan():
+    from django.utils import timezone
+
+    from planning.plan import day_budget
+
+    call_command("load_demo")
+    budget = day_budget(timezone.localdate())
+    assert budget.count == 4 and len(budget.events) == 3
+    assert any(not row.assignees.all() for section in budget.sections for row in section.assignments)
 
 
 def test_demo_content_covers_what_the_newsroom_needs():

@@ -3,7 +3,7 @@ corrects what an earlier demo wrote wrongly where nobody has edited it since."""
 
 import io
 import shutil
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -23,6 +23,7 @@ from live.services import coverage_start, entry_post
 from newsroom.pagecache import pages_changed
 from photos.models import Photo
 from photos.services import content_hash, photo_save
+from planning.models import Assignment, Event
 from readership import buffer as views_buffer
 
 DEMO_WIRE = Path(__file__).resolve().parents[2] / "wire"
@@ -143,6 +144,52 @@ class Command(BaseCommand):
             )
         return len(demo.LIVE_BLOG["entries"])
 
+    def load_plan(self, users: dict, sections: dict) -> int:
+        """Today's plan (newsroom time): the demo's events and assignments, once a day."""
+        zone = timezone.get_default_timezone()
+        today = timezone.localdate()
+        start = datetime.combine(today, time.min, tzinfo=zone)
+        end = start + timedelta(days=1)
+        day = {"starts_at__gte": start, "starts_at__lt": end}
+
+        def at(clock: str) -> datetime:
+            return datetime.combine(today, time.fromisoformat(clock), tzinfo=zone)
+
+        created, events = 0, {}
+        for row in demo.PLAN["events"]:
+            event = Event.objects.filter(title=row["title"], **day).first()
+            if event is None:
+                event = Event.objects.create(
+                    title=row["title"],
+                    starts_at=at(row["time"]),
+                    ends_at=at(row["end"]),
+                    place=row["place"],
+                    description=row["description"],
+                    contacts=row["contacts"],
+                    url=row["url"],
+                    repeat=row.get("repeat", ""),
+                    created_by=users["editor"],
+                )
+                created += 1
+            events[row["title"]] = event
+        for row in demo.PLAN["assignments"]:
+            due_at = at(row["time"])
+            if Assignment.objects.filter(slug=row["slug"], due_at__gte=start, due_at__lt=end).exists():
+                continue
+            assignment = Assignment.objects.create(
+                slug=row["slug"],
+                section=sections.get(row["section"]),
+                language=row.get("language", "ru"),
+                kind=row["kind"],
+                due_at=due_at,
+                notes=row["notes"],
+                event=events.get(row.get("event")),
+                created_by=users["editor"],
+            )
+            assignment.assignees.set([users[name] for name in row["assignees"]])
+            created += 1
+        return created
+
     def load(self) -> int:
         created = 0
         now = timezone.now()
@@ -237,6 +284,7 @@ class Command(BaseCommand):
             created += 1
         created += self.load_wire(agencies[demo.SOURCES[0]["slug"]], sections)
         created += self.load_live_blog(now, users, people)
+        created += self.load_plan(users, sections)
         for tag in Tag.objects.filter(name__in=demo.TOPICS, name_kk="", name_en=""):
             tag.name_kk, tag.name_en = demo.TOPICS[tag.name]
             tag.save(update_fields=["name_kk", "name_en"])
