@@ -258,15 +258,26 @@ INCOMING_MAX_BACKOFF_SECONDS = int(os.environ.get("INCOMING_MAX_BACKOFF_SECONDS"
 INCOMING_PICTURES_FROM_PRIVATE_ADDRESSES = env_bool("INCOMING_PICTURES_FROM_PRIVATE_ADDRESSES", False)
 INCOMING_DROP_ROOT = Path(os.environ.get("INCOMING_DROP_ROOT") or VAR_DIR / "drop")
 
-# Notification emails (planning/tasks.py), through Django's SMTP backend. No EMAIL_HOST: the site
-# sends no mail at all (nobody's notifications are kept for mail). The password is read from the
-# environment only, never shown or logged (Django's error pages hide settings named *PASS*).
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Notification emails (planning/tasks.py), through Django's SMTP backend, configured as Django
+# 6.1's MAILERS from the EMAIL_* variables (the EMAIL_* settings are deprecated in 6.1). No
+# EMAIL_HOST: the site sends no mail at all (the dummy backend; nobody's notifications wait for
+# mail). The password is read from the environment only, never shown or logged.
+EMAIL_ENABLED = bool(os.environ.get("EMAIL_HOST", ""))
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", ""),
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": float(os.environ.get("EMAIL_TIMEOUT", "30")),
+        },
+    }
+    if EMAIL_ENABLED
+    else {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 # How often the worker sends the due notification emails, and how many certain failures
 # (refused, no connection) before one is given up.

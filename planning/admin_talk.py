@@ -401,7 +401,7 @@ class NotificationAdmin(AdminNamesMixin, admin.ModelAdmin):
             "title": _("Notifications by email"),
             "opts": self.model._meta,
             "form": form,
-            "mail_on": bool(settings.EMAIL_HOST),
+            "mail_on": bool(settings.EMAIL_ENABLED),
             "address": request.user.email,
         }
         return TemplateResponse(request, "admin/planning/settings.html", context)

@@ -45,7 +45,7 @@ def notify(
     if not people:
         return None
     wants = {}
-    if settings.EMAIL_HOST:
+    if settings.EMAIL_ENABLED:
         wants = dict(NotificationSettings.objects.filter(user_id__in=people).values_list("user_id", "email"))
     mail = {
         NotificationSettings.Email.IMMEDIATE: NotificationRecipient.Email.PENDING,

@@ -1,5 +1,6 @@
 """Notification emails: the periodic job that sends them (settings.PERIODIC_JOBS, every
-NOTIFICATION_EMAIL_SECONDS), through Django's email backend (the EMAIL_* settings).
+NOTIFICATION_EMAIL_SECONDS), through Django's default mailer (``settings.MAILERS``, made from the
+EMAIL_* variables; none without EMAIL_HOST).
 
 Each person's copy of a notification (``NotificationRecipient``) carries its email's state:
 
@@ -24,7 +25,7 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -53,7 +54,7 @@ class Unknown(Exception):
 
 def send_notification_emails() -> str:
     """The periodic job: mark lost sends, then send the due immediate mails and digests."""
-    if not settings.EMAIL_HOST:
+    if not settings.EMAIL_ENABLED:
         return "no mail server (EMAIL_HOST)"
     now = timezone.now()
     lost = mark_lost(now)
@@ -75,10 +76,14 @@ def send_notification_emails() -> str:
 
 def mark_lost(now: dt.datetime) -> int:
     """Copies left ``sending`` longer than a send can take: their worker died mid-send."""
-    stale = now - dt.timedelta(seconds=2 * settings.EMAIL_TIMEOUT + 60)
+    stale = now - dt.timedelta(seconds=2 * mail_timeout() + 60)
     return NotificationRecipient.objects.filter(email=Email.SENDING, email_claimed_at__lt=stale).update(
         email=Email.UNKNOWN, email_error="The worker stopped during the send: the mail may have gone."
     )
+
+
+def mail_timeout() -> float:
+    return float(settings.MAILERS["default"].get("OPTIONS", {}).get("timeout") or 30)
 
 
 def _claim(rows, now: dt.datetime, waiting: str) -> int:
@@ -185,7 +190,7 @@ def write_mail(copies: list[NotificationRecipient], user, *, digest: bool) -> Em
             "planning/email/notifications.txt",
             {"lines": lines, "digest": digest, "user": user, "settings_url": settings_url},
         )
-    return EmailMessage(subject=subject[:200], body=body, to=[user.email])
+    return EmailMessage(subject=subject[:200], body=body, to=[user.email], headers={"Content-Language": language})
 
 
 # -- Sending ------------------------------------------------------------------------------------------
@@ -198,7 +203,7 @@ def deliver(message: EmailMessage) -> None:
     a timeout or a lost connection after that may be after the server took it."""
     if not message.to or not message.to[0]:
         raise Refused("The person has no email address.")
-    connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
+    connection = mailers.default
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as error:
