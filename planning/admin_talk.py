@@ -164,7 +164,7 @@ class ArticleCommentAdmin(AdminNamesMixin, admin.ModelAdmin):
         return super().get_queryset(request).defer("article__body")
 
     def has_module_permission(self, request):
-        return user_can_publish(request.user)
+        return super().has_module_permission(request) and user_can_publish(request.user)
 
     def has_view_permission(self, request, obj=None):
         return user_can_publish(request.user)
@@ -321,11 +321,17 @@ class NotificationAdmin(AdminNamesMixin, admin.ModelAdmin):
         deleted=_("The notification “{obj}” was deleted."),
     )
 
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+    # Listed in the admin's index with the planning permissions (the roles' migration); the
+    # inbox itself is every staff member's, through the bell.
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+        """Everyone's own inbox; one notification's page: its people, and editors."""
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if obj is None or user_can_publish(user):
+            return True
+        return NotificationRecipient.objects.filter(notification=obj, user=user).exists()
 
     def has_add_permission(self, request):
         return False
@@ -339,13 +345,17 @@ class NotificationAdmin(AdminNamesMixin, admin.ModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("", view(self.inbox_view), name="planning_notification_changelist"),
             path("<int:recipient_id>/open/", view(self.open_view), name="planning_notification_open"),
             path("read/", view(self.read_all_view), name="planning_notification_read_all"),
             path("settings/", view(self.settings_view), name="planning_notification_settings"),
+            *super().get_urls(),
         ]
 
+    def changelist_view(self, request, extra_context=None):
+        return self.inbox_view(request)
+
     def inbox_view(self, request):
+        """The person's own notifications, newest first (in place of the changelist)."""
         before = None
         if "before" in request.GET:
             before = parse_cursor(request.GET["before"])
@@ -449,7 +459,7 @@ class NotificationEmailAdmin(AdminNamesMixin, admin.ModelAdmin):
         return super().get_queryset(request).exclude(email="").defer("notification__article__body")
 
     def has_module_permission(self, request):
-        return user_can_publish(request.user)
+        return super().has_module_permission(request) and user_can_publish(request.user)
 
     def has_view_permission(self, request, obj=None):
         return user_can_publish(request.user)

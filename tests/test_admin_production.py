@@ -30,6 +30,8 @@ from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from live.models import Entry
 from moving.models import LegacyRedirect
 from photos.models import Photo
+from planning.comments import comment_post
+from planning.models import ArticleComment, Notification, NotificationRecipient
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -128,6 +130,9 @@ def objects(roles):
     wire = WireItem(guid="urn:1", version="1", headline="Новость «ленты»", body_html="<p>Текст</p>", urgency=2)
     items_store(source=source, wires=[wire])
     items_store(source=source, wires=[WireItem(guid="urn:1", version="2", headline="Новость, исправленная")])
+    # A comment that tells the draft's author; her copy's mail went astray (shown to editors).
+    comment = comment_post(article=article, by=roles["editor"], text="Проверь фамилию посла.", quote="посол")
+    NotificationRecipient.objects.update(email="unknown", email_error="No answer from the mail server")
     return {
         Article: article,
         Entry: Entry.objects.create(article=article, body="<p>Запись</p>", created_by=roles["journalist"]),
@@ -163,6 +168,9 @@ def objects(roles):
         AccessFailureLog: AccessFailureLog.objects.create(
             username="intruder", ip_address="10.0.0.1", user_agent="curl", attempt_time=now, locked_out=False
         ),
+        ArticleComment: comment,
+        Notification: Notification.objects.get(),
+        NotificationRecipient: NotificationRecipient.objects.get(),
     }
 
 
