@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as UnusedTaggitTag
 
 from articles import search
-from articles.desk import article_notices, article_panels
+from articles.desk import article_list_columns, article_notices, article_panels
 from articles.diff import revision_diffs
 from articles.forms import ArticleAdminForm, PreviewLinkForm, TagNamesField
 from articles.models import Article, Correction, Country, Person, PreviewLink, Section, Tag, TaggedArticle
@@ -188,6 +188,17 @@ class CreatedByFilter(admin.SimpleListFilter):
         return queryset
 
 
+def list_column(column):
+    """A ``ListColumn`` of another app as a column of the articles' list."""
+
+    @admin.display(description=column.description)
+    def show(obj):
+        return column.render(getattr(obj, column.name))
+
+    show.__name__ = column.name
+    return show
+
+
 def local_time(value) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else "—"
 
@@ -264,7 +275,12 @@ class ArticleAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, SlugAdminMixin, Lar
         return user_can_edit(request.user, obj)
 
     def get_queryset(self, request):
-        return articles_for(request.user).prefetch_related("authors").select_related("section").with_view_counts()
+        articles = articles_for(request.user).prefetch_related("authors").select_related("section").with_view_counts()
+        # Other apps' columns (settings.ARTICLE_LIST_COLUMNS: open comments), one subquery each.
+        return articles.annotate(**{column.name: column.expression() for column in article_list_columns()})
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), *(list_column(column) for column in article_list_columns())]
 
     # -- The list at a million articles: an indexed search, a capped count (LargeListMixin) --
 

@@ -9,10 +9,12 @@ imports them. Each list is one query, whatever its length.
 An article's admin page shows the ``Notice``s other apps have about it the same way
 (``settings.ARTICLE_NOTICES``: a wire item corrected or killed by its source, from ``incoming``),
 and the ``Panel``s other apps put above its form (``settings.ARTICLE_PANELS``: live coverage's
-desk, from ``live``).
+desk, from ``live``); the articles' list shows their ``ListColumn``s
+(``settings.ARTICLE_LIST_COLUMNS``: open comments, from ``planning``).
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
@@ -59,6 +61,23 @@ class Panel:
 
     html: str
     media: forms.Media = field(default_factory=forms.Media)
+
+
+@dataclass
+class ListColumn:
+    """A column another app adds to the articles' list: ``expression()`` is annotated on the
+    list's query as ``name`` (a subquery: the page stays one query, whatever its length), and
+    ``render`` shows the value of a row."""
+
+    name: str
+    description: str
+    expression: Callable
+    render: Callable
+
+
+def article_list_columns() -> list[ListColumn]:
+    """What ``settings.ARTICLE_LIST_COLUMNS`` (dotted paths of ``ListColumn``s) add to the list."""
+    return [import_string(path) for path in settings.ARTICLE_LIST_COLUMNS]
 
 
 def article_panels(request, article: Article) -> list[Panel]:

@@ -9,12 +9,14 @@ import datetime as dt
 import functools
 import operator
 
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Min, Q, When
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,9 +112,14 @@ def _change_state(*, article: Article, by, apply, message: str) -> bool:
     Two editors pressing the same button at the same moment produce one change and one log
     entry: the second finds the article already in that state (PostgreSQL's row lock) or loses
     the optimistic version check (SQLite) and reads the new state instead.
+
+    Other apps hear of each change through ``settings.ARTICLE_STATE_LISTENERS`` (dotted paths of
+    functions called with ``article``, ``by``, ``old`` and ``new`` status after the save, in the
+    same transaction: planning's notifications), so that nothing here imports them.
     """
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
+        old = locked.status
         if not apply(locked):
             return False
         locked._history_user = by
@@ -122,6 +129,8 @@ def _change_state(*, article: Article, by, apply, message: str) -> bool:
             return False
         _log(by=by, article=locked, message=message)
         pages_changed()
+        for path in settings.ARTICLE_STATE_LISTENERS:
+            import_string(path)(article=locked, by=by, old=old, new=locked.status)
     article.refresh_from_db()
     return True
 

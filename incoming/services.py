@@ -20,6 +20,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -173,8 +174,10 @@ def items_store(*, source: Source, wires: list[WireItem], now: dt.datetime | Non
 def item_new_version(*, item: Item, fields: dict, now: dt.datetime) -> None:
     """Keep the stored version (``item``, locked) as an ``ItemVersion`` and put ``fields`` in its
     place. Who took it is never touched; a taken item keeps its section, and the article's page
-    tells its editor what changed (``incoming.notices``). A later embargo reaches an article
-    not yet published at once."""
+    tells its editor what changed (``incoming.notices``) and the functions of
+    ``settings.INCOMING_CORRECTION_LISTENERS`` hear of it (called with the ``item``, as it was
+    taken, and the new ``fields``: planning tells whoever took it). A later embargo reaches an
+    article not yet published at once."""
     previous = item.raw
     ItemVersion.objects.create(
         item=item,
@@ -195,6 +198,8 @@ def item_new_version(*, item: Item, fields: dict, now: dt.datetime) -> None:
     Item.objects.filter(pk=item.pk).update(**changes, updated_at=now)
     if item.article_id is None:
         return
+    for path in settings.INCOMING_CORRECTION_LISTENERS:
+        import_string(path)(item=item, fields=fields)
     if fields["pubstatus"] != Item.Status.USABLE:
         log.warning("wire item %s (article %s) is now %s at its source", item.pk, item.article_id, fields["pubstatus"])
     embargo = fields["embargoed"]

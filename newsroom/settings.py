@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.publisher",  # the news sitemap's publication name
+                "planning.context_processors.inbox",  # the admin header's bell, read only when shown
             ],
         },
     },
@@ -257,6 +258,32 @@ INCOMING_MAX_BACKOFF_SECONDS = int(os.environ.get("INCOMING_MAX_BACKOFF_SECONDS"
 INCOMING_PICTURES_FROM_PRIVATE_ADDRESSES = env_bool("INCOMING_PICTURES_FROM_PRIVATE_ADDRESSES", False)
 INCOMING_DROP_ROOT = Path(os.environ.get("INCOMING_DROP_ROOT") or VAR_DIR / "drop")
 
+# Notification emails (planning/tasks.py), through Django's SMTP backend, configured as Django
+# 6.1's MAILERS from the EMAIL_* variables (the EMAIL_* settings are deprecated in 6.1). No
+# EMAIL_HOST: the site sends no mail at all (the dummy backend; nobody's notifications wait for
+# mail). The password is read from the environment only, never shown or logged.
+EMAIL_ENABLED = bool(os.environ.get("EMAIL_HOST", ""))
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", ""),
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": float(os.environ.get("EMAIL_TIMEOUT", "30")),
+        },
+    }
+    if EMAIL_ENABLED
+    else {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# How often the worker sends the due notification emails, and how many certain failures
+# (refused, no connection) before one is given up.
+NOTIFICATION_EMAIL_SECONDS = int(os.environ.get("NOTIFICATION_EMAIL_SECONDS", "30"))
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_EMAIL_MAX_ATTEMPTS", "6"))
+
 PERIODIC_JOBS = {
     # Buffered view counts reach the database even when no reader comes (with REDIS_URL).
     "readership.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
@@ -269,6 +296,8 @@ PERIODIC_JOBS = {
     "jobs.tasks.prune_task_results": 3600,
     # Partners' sources due a poll: each queued as the task incoming.tasks.poll_source.
     "incoming.tasks.poll_sources": INCOMING_POLL_SECONDS,
+    # Notification emails due (at once, or the hourly digests): claimed, then sent.
+    "planning.tasks.send_notification_emails": NOTIFICATION_EMAIL_SECONDS,
 }
 # Lists other apps add to the admin's desk (articles/desk.py): functions of the user.
 DESK_LISTS = [
@@ -284,7 +313,16 @@ DESK_LISTS = [
 ARTICLE_NOTICES = ["incoming.notices.wire_notices", "planning.notices.assignment_notices"]
 # Boxes other apps put above an article's admin form, outside it (functions of the request and
 # the article returning an ``articles.desk.Panel`` or None): live coverage's desk.
-ARTICLE_PANELS = ["live.admin.live_panel"]
+ARTICLE_PANELS = ["live.admin.live_panel", "planning.admin_talk.talk_panel"]
+# Columns other apps add to the articles' admin list (``articles.desk.ListColumn``, one subquery
+# each, no query per row): open comments on drafts.
+ARTICLE_LIST_COLUMNS = ["planning.admin_talk.OPEN_COMMENTS_COLUMN"]
+# Functions called with article, by, old and new status after each state change of
+# articles.services (publish, withdraw, return to draft), in its transaction: notifications.
+ARTICLE_STATE_LISTENERS = ["planning.notifications.article_state_changed"]
+# Functions called with the item (as taken) and the new version's fields when a partner corrects
+# a wire item that was taken (incoming.services.item_new_version): notifications.
+INCOMING_CORRECTION_LISTENERS = ["planning.notifications.wire_item_corrected"]
 # Live coverage (live/): an entry holds at most this many characters of text; readers' pages ask
 # for new entries this often (seconds), and that answer is kept by proxies half as long.
 LIVE_ENTRY_MAX_CHARS = int(os.environ.get("LIVE_ENTRY_MAX_CHARS", "5000"))

@@ -8,3 +8,7 @@ class PlanningConfig(AppConfig):
     name = "planning"
     verbose_name = _("Planning")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The comments', inbox's and emails' admin (planning/admin.py is the plan's).
+        from planning import admin_talk  # noqa: F401

@@ -338,7 +338,7 @@ class NotificationRecipient(models.Model):
 
 class NotificationSettings(models.Model):
     """How a person wants their notifications by email: never (the default), at once, or an
-    hourly digest."""
+    hourly digest; and in which language the mail is written."""
 
     class Email(models.TextChoices):
         OFF = "off", _("No email")
@@ -352,6 +352,10 @@ class NotificationSettings(models.Model):
         related_name="notification_settings",
     )
     email = models.CharField(_("email"), max_length=10, choices=Email, default=Email.OFF)
+    # The admin's language is a cookie of the browser; mail is written in the one chosen here.
+    language = models.CharField(
+        _("language of the mail"), max_length=2, choices=Article.Language, default=Article.Language.RUSSIAN
+    )
 
     class Meta:
         verbose_name = _("notification settings")

@@ -30,7 +30,8 @@ from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from live.models import Entry
 from moving.models import LegacyRedirect
 from photos.models import Photo
-from planning.models import Assignment, Budget, Event
+from planning.comments import comment_post
+from planning.models import ArticleComment, Assignment, Budget, Event, Notification, NotificationRecipient
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
@@ -132,6 +133,9 @@ def objects(roles):
     event = Event.objects.create(title="Брифинг министра", starts_at=now, repeat=Event.Repeat.WEEKLY)
     assignment = Assignment.objects.create(slug="брифинг", due_at=now + dt.timedelta(hours=2), event=event)
     assignment.assignees.add(roles["journalist"])
+    # A comment that tells the draft's author; her copy's mail went astray (shown to editors).
+    comment = comment_post(article=article, by=roles["editor"], text="Проверь фамилию посла.", quote="посол")
+    NotificationRecipient.objects.update(email="unknown", email_error="No answer from the mail server")
     return {
         Event: event,
         Assignment: assignment,
@@ -170,6 +174,9 @@ def objects(roles):
         AccessFailureLog: AccessFailureLog.objects.create(
             username="intruder", ip_address="10.0.0.1", user_agent="curl", attempt_time=now, locked_out=False
         ),
+        ArticleComment: comment,
+        Notification: Notification.objects.get(),
+        NotificationRecipient: NotificationRecipient.objects.get(),
     }
 
 

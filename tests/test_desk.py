@@ -20,11 +20,12 @@ pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)  # 14:00 in Almaty
 # The session and user, the desk's lists (review, scheduled, published today with their views,
-# the most read: one per language), the user's permissions (two), the admin's recent actions.
+# the most read: one per language), the user's permissions (two), the admin's recent actions;
+# the header's bell (the unread notifications, cold here; then kept in the cache until they change).
 # With the wire lists (items for the editors, sources that need a look) and the plan's (today's
 # budget or my assignments: the assignments and their assignees).
-EDITOR_DESK_QUERIES = 15
-JOURNALIST_DESK_QUERIES = 10
+EDITOR_DESK_QUERIES = 16
+JOURNALIST_DESK_QUERIES = 11
 
 
 def member(username: str, group: str):
