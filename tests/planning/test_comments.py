@@ -18,6 +18,15 @@ from planning.comments import COMMENT_MAX_CHARS, comment_post
 from planning.models import ArticleComment, Notification
 from tests.factories import ArticleFactory, PersonFactory, PublisherFactory, UserFactory
 
+
+@pytest.fixture
+def client(client, settings):
+    """The admin in English (the language its user picks, kept in a cookie): the assertions
+    below read the English messages."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 pytestmark = pytest.mark.django_db
 MARKER = "ЗАМЕТКА-РЕДАКТОРА-7f3k"  # a comment's text that must never reach a reader
 

@@ -23,6 +23,15 @@ from planning.models import Notification, NotificationRecipient, NotificationSet
 from planning.notifications import UNREAD_CAP, mark_read, notify, unread_count
 from tests.factories import AgencyFactory, ArticleFactory, PersonFactory, UserFactory
 
+
+@pytest.fixture
+def client(client, settings):
+    """The admin in English (the language its user picks, kept in a cookie): the assertions
+    below read the English messages."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 pytestmark = pytest.mark.django_db
 
 
