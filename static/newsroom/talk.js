@@ -96,7 +96,7 @@
       save()
       sending = true
       submit.disabled = true
-      status.textContent = gettext("Posting…")
+      status.textContent = gettext("Sending the comment…")
       try {
         await send()
       } finally {
@@ -117,7 +117,7 @@
             loggedOut: gettext(
               "Your session has ended, so the comment was not posted. Your text is kept here and in this browser. Log in again in a new tab, then come back and post.",
             ),
-            retry: gettext("Post now"),
+            retry: gettext("Send the comment now"),
           },
           onRetry: () => form.requestSubmit(),
         })
@@ -150,7 +150,7 @@
       quote.closest("details").open = false
       copy.remove()
       dirty = false
-      status.textContent = answer.note ? `${gettext("Posted.")} ${answer.note}` : gettext("Posted.")
+      status.textContent = answer.note ? `${gettext("Comment sent.")} ${answer.note}` : gettext("Comment sent.")
     }
 
     function showErrors(errors) {
