@@ -9,10 +9,11 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from articles.models import Article
 from planning.comments import COMMENT_MAX_CHARS
-from planning.models import ArticleComment, NotificationRecipient
+from planning.models import ArticleComment, Notification, NotificationRecipient
 from tests.e2e.conftest import log_in, open_page
 from tests.factories import ArticleFactory, UserFactory
 
@@ -95,7 +96,9 @@ def test_an_editor_comments_and_a_colleague_is_told_and_resolves(browser, page, 
     item = phone.locator(".inbox__item--unread", has_text="Нацбанк сохранил базовую ставку")
     item.wait_for()
     editor = Group.objects.get(name="Editor").user_set.get(username="editor")
-    assert (editor.get_full_name() or "editor") in item.inner_text() and "mentioned you" in item.inner_text()
+    with translation.override("ru"):  # the colleague's admin: the default language
+        mentioned = str(Notification.Verb.MENTIONED.label)
+    assert (editor.get_full_name() or "editor") in item.inner_text() and mentioned in item.inner_text()
     shot(phone, "inbox-375")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     item.locator("a").click()
