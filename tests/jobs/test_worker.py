@@ -178,8 +178,11 @@ def test_journalists_see_no_background_jobs_and_nobody_edits_them(client, db):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_share_the_queue_and_run_each_task_once(queue, workers, tmp_path):
     path = tmp_path / "marks.txt"
-    results = [write_mark.enqueue(str(path), f"task-{n}") for n in range(40)]
     first, second = workers("first"), workers("second")
+    # Both alive before the tasks arrive: a worker that starts a second late on a busy machine
+    # would otherwise find the queue already emptied by the other.
+    wait_for(lambda: WorkerHeartbeat.objects.count() >= 2, what="both workers' heartbeats")
+    results = [write_mark.enqueue(str(path), f"task-{n}") for n in range(40)]
     wait_for(
         lambda: DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == len(results),
         what="all the tasks",
