@@ -1,5 +1,6 @@
 """News agencies: the publisher (with its legal registration) and the sources articles credit."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,14 @@ class AgencyQuerySet(models.QuerySet):
     def publisher(self):
         """The one agency that publishes this site, or None before it is set up."""
         return self.filter(is_publisher=True).first()
+
+    def site_url(self) -> str:
+        """The site's address for links read outside it (mails): SITE_URL, else the publisher's
+        domain over HTTPS; empty when neither is set."""
+        if settings.SITE_URL:
+            return settings.SITE_URL.rstrip("/")
+        publisher = self.publisher()
+        return f"https://{publisher.domain.strip().lower()}" if publisher and publisher.domain.strip() else ""
 
 
 class Agency(PlainTextMixin, TranslatedMixin, UniqueSlugMixin, models.Model):

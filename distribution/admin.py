@@ -17,9 +17,10 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from agencies.models import Agency
 from articles.admin import ArticleAdmin
 from distribution.models import ApiKey, Delivery, TelegramChannel, TelegramFollowUp, TelegramPost
-from distribution.tasks import resume, send_again, site_url
+from distribution.tasks import resume, send_again
 from live.models import Entry
 from newsroom.admin import AdminNames, AdminNamesMixin
 
@@ -138,7 +139,7 @@ class TelegramChannelAdmin(AdminNamesMixin, admin.ModelAdmin):
         return fields if obj is None else [*fields, "active_since", "last_error", "last_error_at"]
 
     def changelist_view(self, request, extra_context=None):
-        if TelegramChannel.objects.exists() and not site_url():
+        if TelegramChannel.objects.exists() and not Agency.objects.site_url():
             messages.warning(
                 request,
                 _(

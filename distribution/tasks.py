@@ -67,7 +67,7 @@ def deliver_telegram() -> str:
     if not TelegramChannel.objects.exists():
         return "no channels"
     lost = mark_lost()
-    if not site_url():
+    if not Agency.objects.site_url():
         # A post links to the article: without the site's address nothing can go out. The
         # posts wait (planned later, nothing lost) and the channels' admin page says why.
         log.warning("Telegram: no post sent: the site's address is unknown (set SITE_URL or the publisher's domain)")
@@ -75,14 +75,6 @@ def deliver_telegram() -> str:
     planned = plan_posts()
     follow_ups = plan_follow_ups()
     return f"{planned} posts and {follow_ups} follow-ups planned, {lost} lost"
-
-
-def site_url() -> str:
-    """The public site's address for links in posts: SITE_URL, else the publisher's domain."""
-    if settings.SITE_URL:
-        return settings.SITE_URL.rstrip("/")
-    publisher = Agency.objects.publisher()
-    return f"https://{publisher.domain.strip().lower()}" if publisher and publisher.domain.strip() else ""
 
 
 def backoff(attempts: int) -> int:
@@ -267,7 +259,7 @@ def send_telegram_post(post_id: int) -> str:
     waiting = check_due(post, send_telegram_post)
     if waiting:
         return waiting
-    base = site_url()
+    base = Agency.objects.site_url()
     if not base:
         return postpone(post, timezone.now() + dt.timedelta(seconds=NO_SITE_WAIT_SECONDS), send_telegram_post)
     claimed_at = claim(TelegramPost, post)
@@ -314,7 +306,7 @@ def send_telegram_follow_up(follow_up_id: int) -> str:
         return waiting
     post = follow_up.post
     channel, article = post.channel, post.article
-    base = site_url()
+    base = Agency.objects.site_url()
     if not base and follow_up.action == TelegramFollowUp.Action.EDIT:  # the edit links to the article
         return postpone(follow_up, timezone.now() + dt.timedelta(seconds=NO_SITE_WAIT_SECONDS), send_telegram_follow_up)
     claimed_at = claim(TelegramFollowUp, follow_up)

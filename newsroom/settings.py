@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "incoming",
     "live",
     "planning",
+    "newsletters",
     "demo",
     # django-ninja's own Swagger UI files for the partner API's docs (no CDN).
     "ninja",
@@ -287,6 +288,26 @@ SILENCED_SYSTEM_CHECKS = [] if EMAIL_ENABLED else ["mail.E001"]
 NOTIFICATION_EMAIL_SECONDS = int(os.environ.get("NOTIFICATION_EMAIL_SECONDS", "30"))
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_EMAIL_MAX_ATTEMPTS", "6"))
 
+# Newsletters (newsletters/tasks.py, docs/newsletters.md): how often the worker looks for mail to
+# send, how long one run sends (the worker's other jobs wait meanwhile), at most how many mails a
+# minute, and how many certain failures before a mail is given up. A scheduled issue more than
+# NEWSLETTER_LATE_HOURS late is not sent.
+NEWSLETTER_POLL_SECONDS = int(os.environ.get("NEWSLETTER_POLL_SECONDS", "10"))
+NEWSLETTER_SEND_SECONDS = int(os.environ.get("NEWSLETTER_SEND_SECONDS", "20"))
+NEWSLETTER_RATE_PER_MINUTE = int(os.environ.get("NEWSLETTER_RATE_PER_MINUTE", "20000"))
+NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("NEWSLETTER_MAX_ATTEMPTS", "5"))
+NEWSLETTER_LATE_HOURS = int(os.environ.get("NEWSLETTER_LATE_HOURS", "6"))
+# Signing up: a confirmation link works this many days; an address never confirmed is forgotten
+# after NEWSLETTER_UNCONFIRMED_DAYS; one address gets at most one confirmation mail in
+# NEWSLETTER_CONFIRM_INTERVAL_SECONDS, one IP address at most NEWSLETTER_SIGNUPS_PER_IP_HOUR
+# signups an hour. The signup's IP address and browser (the proof of consent) are cleared
+# NEWSLETTER_CONSENT_KEEP_DAYS after the reader left every newsletter.
+NEWSLETTER_CONFIRM_DAYS = 3
+NEWSLETTER_UNCONFIRMED_DAYS = 7
+NEWSLETTER_CONFIRM_INTERVAL_SECONDS = int(os.environ.get("NEWSLETTER_CONFIRM_INTERVAL_SECONDS", "600"))
+NEWSLETTER_SIGNUPS_PER_IP_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_IP_HOUR", "10"))
+NEWSLETTER_CONSENT_KEEP_DAYS = 3 * 365
+
 PERIODIC_JOBS = {
     # Buffered view counts reach the database even when no reader comes (with REDIS_URL).
     "readership.tasks.flush_view_counts": VIEW_COUNT_FLUSH_SECONDS,
@@ -301,6 +322,8 @@ PERIODIC_JOBS = {
     "incoming.tasks.poll_sources": INCOMING_POLL_SECONDS,
     # Notification emails due (at once, or the hourly digests): claimed, then sent.
     "planning.tasks.send_notification_emails": NOTIFICATION_EMAIL_SECONDS,
+    # Newsletters: confirmation mails, scheduled issues built and started, deliveries sent.
+    "newsletters.tasks.send_newsletters": NEWSLETTER_POLL_SECONDS,
 }
 # Lists other apps add to the admin's desk (articles/desk.py): functions of the user.
 DESK_LISTS = [

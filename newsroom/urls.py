@@ -54,7 +54,11 @@ urlpatterns = [
 ]
 
 # The public site in Russian at /, in Kazakh at /kk/ and in English at /en/.
-urlpatterns += i18n_patterns(path("", include("website.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("newsletters/", include("newsletters.urls")),
+    path("", include("website.urls")),
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -22,10 +22,9 @@ links (SITE_URL, else the publisher's domain).
 
 import datetime as dt
 import logging
-import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agencies.models import Agency
+from newsroom.mail import Refused, Unknown, deliver, mail_timeout
 from planning.models import NotificationRecipient, NotificationSettings
 
 log = logging.getLogger("planning")
@@ -42,14 +42,6 @@ Email = NotificationRecipient.Email
 BACKOFF_SECONDS = 60
 BACKOFF_MAX_SECONDS = 3600
 BATCH = 200  # copies (or people, for digests) a run sends at most; the next run goes on
-
-
-class Refused(Exception):
-    """The send certainly did not reach the server: try again later."""
-
-
-class Unknown(Exception):
-    """The server may have taken the message: never send it again by itself."""
 
 
 def send_notification_emails() -> str:
@@ -80,10 +72,6 @@ def mark_lost(now: dt.datetime) -> int:
     return NotificationRecipient.objects.filter(email=Email.SENDING, email_claimed_at__lt=stale).update(
         email=Email.UNKNOWN, email_error="The worker stopped during the send: the mail may have gone."
     )
-
-
-def mail_timeout() -> float:
-    return float(settings.MAILERS["default"].get("OPTIONS", {}).get("timeout") or 30)
 
 
 def _claim(rows, now: dt.datetime, waiting: str) -> int:
@@ -149,14 +137,6 @@ def backoff(attempts: int) -> int:
 # -- Writing ------------------------------------------------------------------------------------------
 
 
-def site_url() -> str:
-    """The site's address for the mails' links: SITE_URL, else the publisher's domain."""
-    if settings.SITE_URL:
-        return settings.SITE_URL.rstrip("/")
-    publisher = Agency.objects.publisher()
-    return f"https://{publisher.domain.strip().lower()}" if publisher and publisher.domain.strip() else ""
-
-
 def line_of(copy: NotificationRecipient, base: str) -> dict:
     notification = copy.notification
     actor = notification.actor
@@ -177,7 +157,7 @@ def line_of(copy: NotificationRecipient, base: str) -> dict:
 def write_mail(copies: list[NotificationRecipient], user, *, digest: bool) -> EmailMessage:
     settings_row = NotificationSettings.objects.filter(user=user).first()
     language = settings_row.language if settings_row else settings.LANGUAGE_CODE
-    base = site_url()
+    base = Agency.objects.site_url()
     with translation.override(language):
         lines = [line_of(copy, base) for copy in copies]
         if digest:
@@ -191,33 +171,3 @@ def write_mail(copies: list[NotificationRecipient], user, *, digest: bool) -> Em
             {"lines": lines, "digest": digest, "user": user, "settings_url": settings_url},
         )
     return EmailMessage(subject=subject[:200], body=body, to=[user.email], headers={"Content-Language": language})
-
-
-# -- Sending ------------------------------------------------------------------------------------------
-
-
-def deliver(message: EmailMessage) -> None:
-    """Send one message; raises ``Refused`` when it certainly did not go, ``Unknown`` when it may
-    have. The backend's errors say which: nothing was sent while the connection was being
-    opened, or when the server answered a command with an error (it did not take the message);
-    a timeout or a lost connection after that may be after the server took it."""
-    if not message.to or not message.to[0]:
-        raise Refused("The person has no email address.")
-    connection = mailers.default
-    try:
-        connection.open()
-    except (OSError, smtplib.SMTPException) as error:
-        raise Refused(f"No connection to the mail server: {error}") from error
-    try:
-        connection.send_messages([message])
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
-        raise Refused(f"The mail server refused the message: {error}") from error
-    except (smtplib.SMTPServerDisconnected, OSError) as error:
-        raise Unknown(f"No answer from the mail server after sending: {error!r}") from error
-    except smtplib.SMTPException as error:
-        raise Unknown(f"The mail server's answer was not understood: {error}") from error
-    finally:
-        try:
-            connection.close()
-        except (OSError, smtplib.SMTPException):
-            pass

@@ -1,0 +1,10 @@
+"""Newsletters by email: subscribers (double opt-in), issues and their sending (RFC 8058)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NewslettersConfig(AppConfig):
+    name = "newsletters"
+    verbose_name = _("Newsletters")
+    default_auto_field = "django.db.models.BigAutoField"

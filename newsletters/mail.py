@@ -1,0 +1,185 @@
+"""Writing newsletter mails: an issue (HTML with inlined CSS and a plain-text twin, rendered once
+per issue and filled with each reader's links), the confirmation mail, and the RFC 8058 headers.
+
+Each reader's part of an issue is only their links (unsubscribe, preferences), so the issue is
+rendered once with markers in their place and each mail is the markers replaced: rendering and
+inlining 100,000 copies would take longer than sending them (docs/performance.md).
+"""
+
+import email.policy
+import functools
+from dataclasses import dataclass
+from email.utils import formataddr
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from agencies.models import Agency
+from newsletters.models import Issue, Newsletter, Subscriber
+from newsletters.services import confirmation_code, shown_articles
+
+UNSUBSCRIBE = "%%UNSUBSCRIBE%%"
+PREFERENCES = "%%PREFERENCES%%"
+WIDTH = 600  # px: the mail's column
+IMAGE_WIDTH = 560  # px: the lead picture inside the column's padding
+
+
+class Mail(EmailMultiAlternatives):
+    """A mail whose headers are not folded before 998 characters (RFC 5322's limit), so that
+    ``List-Unsubscribe``'s long address stays one plain token: folded at 78, Python's email
+    package writes it as an encoded word, which mail programs do not read as an address."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
+@dataclass
+class RenderedIssue:
+    issue: Issue
+    subject: str
+    html: str
+    text: str
+    sender: str
+    base: str
+    list_id: str  # RFC 2919: the newsletter's name and a stable identifier
+
+
+def absolute(base: str, path: str) -> str:
+    return path if path.startswith(("http://", "https://")) or not base else f"{base}{path}"
+
+
+def tracked(url: str, newsletter: Newsletter) -> str:
+    """``url`` with the newsletter's UTM parameters, when it has a campaign."""
+    if not newsletter.utm_campaign:
+        return url
+    parts = urlsplit(url)
+    query = urlencode({"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": newsletter.utm_campaign})
+    return urlunsplit(parts._replace(query=f"{parts.query}&{query}" if parts.query else query))
+
+
+def sender(newsletter: Newsletter | None) -> str:
+    publisher = Agency.objects.publisher()
+    name = (newsletter.from_name if newsletter else "") or (publisher.short_name if publisher else "")
+    address = (newsletter.from_email if newsletter else "") or settings.DEFAULT_FROM_EMAIL
+    return formataddr((name, address)) if name else address
+
+
+@functools.cache
+def _inliner() -> css_inline.CSSInliner:
+    # Styles in the template's <style>, kept there too for dark mode and phones (media queries
+    # cannot be inlined); no remote stylesheets are fetched.
+    return css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
+def render_issue(issue: Issue, *, at=None) -> RenderedIssue:
+    """The issue's mail with ``UNSUBSCRIBE`` and ``PREFERENCES`` in place of a reader's links."""
+    newsletter = issue.newsletter
+    base = Agency.objects.site_url()
+    with translation.override(newsletter.language):
+        articles = shown_articles(issue, at=at or timezone.now())
+        items = []
+        for position, article in enumerate(articles):
+            photo = article.photo if position == 0 and article.photo and article.photo.image else None
+            image = None
+            if photo is not None and photo.width and photo.height:
+                image = {
+                    "src": absolute(base, photo.rendition_url(640)),
+                    "width": IMAGE_WIDTH,
+                    "height": round(IMAGE_WIDTH * photo.height / photo.width),
+                    "alt": photo.alt_text,
+                }
+            items.append(
+                {
+                    "article": article,
+                    "url": tracked(absolute(base, article.get_absolute_url()), newsletter),
+                    "image": image,
+                    "time": timezone.localtime(article.publish_at),
+                }
+            )
+        publisher = Agency.objects.publisher()
+        context = {
+            "issue": issue,
+            "newsletter": newsletter,
+            "items": items,
+            "publisher": publisher,
+            "site_url": tracked(
+                absolute(base, "/" if newsletter.language == "ru" else f"/{newsletter.language}/"), newsletter
+            ),
+            "unsubscribe_url": UNSUBSCRIBE,
+            "preferences_url": PREFERENCES,
+            "width": WIDTH,
+            "language": newsletter.language,
+        }
+        html = _inliner().inline(render_to_string("newsletters/email/issue.html", context))
+        text = render_to_string("newsletters/email/issue.txt", context)
+    list_id = f"{newsletter.name} <{newsletter.slug}.newsletters.{urlsplit(base).hostname or 'localhost'}>"
+    return RenderedIssue(
+        issue=issue, subject=issue.subject, html=html, text=text, sender=sender(newsletter), base=base, list_id=list_id
+    )
+
+
+def reader_links(subscriber: Subscriber, newsletter: Newsletter, base: str) -> dict[str, str]:
+    with translation.override(subscriber.language):
+        unsubscribe = reverse("newsletters:unsubscribe", args=[subscriber.token, newsletter.pk])
+        preferences = reverse("newsletters:preferences", args=[subscriber.token])
+    return {"unsubscribe": absolute(base, unsubscribe), "preferences": absolute(base, preferences)}
+
+
+def issue_message(rendered: RenderedIssue, subscriber: Subscriber) -> Mail:
+    """One reader's copy, with RFC 8058's one-click unsubscribe headers (the POST address is
+    the visible link's: a GET shows a confirmation page, a POST unsubscribes at once)."""
+    links = reader_links(subscriber, rendered.issue.newsletter, rendered.base)
+
+    def fill(body: str) -> str:
+        return body.replace(UNSUBSCRIBE, links["unsubscribe"]).replace(PREFERENCES, links["preferences"])
+
+    message = Mail(
+        subject=rendered.subject,
+        body=fill(rendered.text),
+        from_email=rendered.sender,
+        to=[subscriber.email],
+        headers={
+            "List-Unsubscribe": f"<{links['unsubscribe']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": rendered.list_id,
+            "Content-Language": rendered.issue.newsletter.language,
+        },
+    )
+    message.attach_alternative(fill(rendered.html), "text/html")
+    return message
+
+
+def confirmation_message(subscriber: Subscriber) -> Mail:
+    """The double opt-in mail: which newsletters, and the signed link that turns them on."""
+    base = Agency.objects.site_url()
+    with translation.override(subscriber.language):
+        path = reverse("newsletters:confirm", args=[confirmation_code(subscriber)])
+        wanted = [
+            subscription.newsletter
+            for subscription in subscriber.subscriptions.select_related("newsletter").order_by("newsletter__position")
+            if not subscription.active
+        ]
+        context = {
+            "subscriber": subscriber,
+            "newsletters": wanted,
+            "confirm_url": absolute(base, path),
+            "days": settings.NEWSLETTER_CONFIRM_DAYS,
+            "publisher": Agency.objects.publisher(),
+        }
+        subject = render_to_string("newsletters/email/confirm_subject.txt", context).strip()
+        text = render_to_string("newsletters/email/confirm.txt", context)
+        html = _inliner().inline(render_to_string("newsletters/email/confirm.html", context))
+    message = Mail(
+        subject=subject,
+        body=text,
+        from_email=sender(None),
+        to=[subscriber.email],
+        headers={"Content-Language": subscriber.language, "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
