@@ -19,6 +19,8 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils import translation
 
+from tests.mailserver import smtp_server
+
 ROOT = Path(__file__).resolve().parents[1]
 # IPTC's ninjs 3.1 schema, vendored with its source and licence (tests/data/README.md).
 NINJS_SCHEMA = ROOT / "tests" / "data" / "ninjs-schema_3.1.json"
@@ -151,3 +153,10 @@ def wait_for(condition, timeout=30, what="the condition"):
             return
         time.sleep(0.1)
     pytest.fail(f"waited {timeout} s for {what}")
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on a free local port (tests/mailserver.py), the site's mail settings
+    pointing at it and SITE_URL set; yields its ``Mailbox``."""
+    yield from smtp_server(settings)

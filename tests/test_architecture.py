@@ -23,7 +23,17 @@ ALLOWED = {
     "planning": {"articles", "agencies", "photos"},
     "newsletters": {"articles", "agencies", "photos", "readership"},  # an automatic issue's most read
     "jobs": set(),
-    "demo": {"articles", "agencies", "photos", "readership", "distribution", "incoming", "live", "planning", "newsletters"},
+    "demo": {
+        "articles",
+        "agencies",
+        "photos",
+        "readership",
+        "distribution",
+        "incoming",
+        "live",
+        "planning",
+        "newsletters",
+    },
 }
 EXCEPTIONS = {"newsroom/urls.py": {"website", "readership", "distribution", "jobs"}}
 
