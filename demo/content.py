@@ -725,3 +725,38 @@ PLAN = {
         },
     ],
 }  # fmt: skip
+
+# The newsletters readers may take (newsletters/): the morning digests, filled automatically
+# from the main story, the top block and the most read, and a breaking-news mail an editor sends.
+NEWSLETTERS = [
+    {
+        "slug": "glavnoe-za-den",
+        "name": "Главное за день",
+        "description": "Главные новости агентства каждое утро в 8:00",
+        "language": "ru",
+        "schedule": "daily",
+        "send_time": "08:00",
+        "fill": "auto",
+        "position": 1,
+    },
+    {
+        "slug": "kun-zhanalyqtary",
+        "name": "Күн жаңалықтары",
+        "description": "Агенттіктің басты жаңалықтары күн сайын таңғы 8:00-де",
+        "language": "kk",
+        "schedule": "daily",
+        "send_time": "08:00",
+        "fill": "auto",
+        "position": 2,
+    },
+    {
+        "slug": "srochnye-novosti",
+        "name": "Срочные новости",
+        "description": "Письмо о главном событии, как только оно произошло",
+        "language": "ru",
+        "schedule": "manual",
+        "send_time": "08:00",
+        "fill": "editor",
+        "position": 3,
+    },
+]

@@ -20,6 +20,7 @@ from articles.services import article_note_significant_update
 from demo import content as demo
 from incoming.models import RoutingRule, Source
 from live.services import coverage_start, entry_post
+from newsletters.models import Newsletter
 from newsroom.pagecache import pages_changed
 from photos.models import Photo
 from photos.services import content_hash, photo_save
@@ -285,6 +286,9 @@ class Command(BaseCommand):
         created += self.load_wire(agencies[demo.SOURCES[0]["slug"]], sections)
         created += self.load_live_blog(now, users, people)
         created += self.load_plan(users, sections)
+        for row in demo.NEWSLETTERS:
+            fields = {**row, "send_time": time.fromisoformat(row["send_time"])}
+            created += Newsletter.objects.get_or_create(slug=row["slug"], defaults=fields)[1]
         for tag in Tag.objects.filter(name__in=demo.TOPICS, name_kk="", name_en=""):
             tag.name_kk, tag.name_en = demo.TOPICS[tag.name]
             tag.save(update_fields=["name_kk", "name_en"])
