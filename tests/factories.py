@@ -9,6 +9,7 @@ from PIL import Image
 
 from agencies.models import Agency, PromoBlock
 from articles.models import Article, Country, Person, Section
+from newsletters.models import Newsletter, Subscriber, Subscription
 from photos.models import Photo
 from photos.services import photo_make_renditions
 
@@ -112,3 +113,32 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class NewsletterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Newsletter
+
+    name = factory.Sequence(lambda n: f"Утренний выпуск {n}")
+    slug = factory.Sequence(lambda n: f"newsletter-{n}")
+    description = "Главное за день"
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A reader; confirmed (``confirmed=False``: waiting for the confirmation link), taking
+    ``newsletters`` (confirmed with them)."""
+
+    class Meta:
+        model = Subscriber
+        skip_postgeneration_save = True
+
+    class Params:
+        confirmed = True
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.kz")
+    confirmed_at = factory.Maybe("confirmed", factory.LazyFunction(timezone.now), None)
+
+    @factory.post_generation
+    def newsletters(self, create, extracted, **kwargs):
+        for newsletter in extracted or []:
+            Subscription.objects.create(subscriber=self, newsletter=newsletter, confirmed_at=self.confirmed_at)
