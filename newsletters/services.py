@@ -68,9 +68,10 @@ def subscribe(
                 )
         except IntegrityError:  # the same address, signed up in the same instant
             subscriber = Subscriber.objects.select_for_update().by_email(email).get()
-    elif subscriber.confirmed_at is None:
-        subscriber.language = language
-        subscriber.save(update_fields=["language"])
+    elif subscriber.confirmed_at is None:  # asked again: the 7 days and the proof start again
+        subscriber.language, subscriber.created_at = language, now
+        subscriber.signup_ip, subscriber.signup_user_agent = ip, user_agent[:500]
+        subscriber.save(update_fields=["language", "created_at", "signup_ip", "signup_user_agent"])
     for newsletter in newsletters:
         Subscription.objects.update_or_create(
             subscriber=subscriber, newsletter=newsletter, defaults={"requested_at": now}
@@ -152,7 +153,8 @@ def save_preferences(
         if not created and not subscription.active:
             subscription.confirmed_at, subscription.unsubscribed_at = now, None
             subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
-    subscriber.subscriptions.exclude(newsletter__in=wanted).filter(unsubscribed_at__isnull=True).update(
+    offered = subscriber.subscriptions.filter(newsletter__active=True)  # a paused newsletter is not shown
+    offered.exclude(newsletter__in=wanted).filter(unsubscribed_at__isnull=True).update(
         unsubscribed_at=now
     )
     subscriber.language = language

@@ -131,6 +131,7 @@ def restore_migration_data() -> None:
 class SiteServer:
     url: str
     process: subprocess.Popen
+    secret_key: str = ""  # what it signs with (a test signing links for it uses the same)
 
 
 def database_url() -> str:
@@ -202,6 +203,7 @@ def site_server(transactional_db, var_dir, settings):
             break
     else:
         pytest.fail("gunicorn did not start and answer on a free port in three attempts")
+    server.secret_key = env["SECRET_KEY"]
     process = server.process
     yield server
     process.terminate()
