@@ -282,7 +282,11 @@ class SuppressionAdmin(AdminNamesMixin, admin.ModelAdmin):
             if valid:
                 messages.success(
                     request,
-                    gettext("%(added)d addresses added to the suppression list (%(known)d were already there).")
+                    ngettext(
+                        "%(added)d address added to the suppression list (%(known)d were already there).",
+                        "%(added)d addresses added to the suppression list (%(known)d were already there).",
+                        added,
+                    )
                     % {"added": added, "known": len({a.lower() for a in valid}) - added},
                 )
             if not invalid:
