@@ -33,7 +33,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from newsletters.mail import confirmation_message, issue_message, render_issue
+from newsletters.mail import confirmation_message, prepared_issue_message, render_issue
 from newsletters.models import Delivery, Issue, Subscriber, Subscription, Suppression
 from newsletters.services import forget_consent_proof, forget_unconfirmed, plan_scheduled_issues, start_due_issues
 from newsroom.mail import Refused, Unknown, mail_timeout, send_messages
@@ -233,7 +233,7 @@ def send_batch(claim: str, rows: list[Delivery], rendered: dict, *, deadline: fl
         for row in rows:
             if time.monotonic() >= deadline:
                 return
-            yield issue_message(rendered[row.issue_id], row.subscriber)
+            yield prepared_issue_message(rendered[row.issue_id], row.subscriber)
 
     tried = 0
     for row, outcome in zip(rows, send_messages(messages()), strict=False):
