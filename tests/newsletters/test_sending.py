@@ -7,6 +7,8 @@ not sent when too late); the confirmation mail; a batch left by a dead worker; a
 default (no EMAIL_HOST), which sends nothing and fails nothing."""
 
 import datetime as dt
+import email
+import email.policy
 import time
 
 import pytest
@@ -18,6 +20,7 @@ from django.utils import timezone, translation
 
 from articles.models import Article
 from articles.services import article_withdraw
+from newsletters.mail import WireMail, issue_message, prepared_issue_message, render_issue
 from newsletters.models import Delivery, Issue, Newsletter, Subscriber, Subscription, Suppression
 from newsletters.services import (
     deliveries_send_again,
@@ -381,3 +384,32 @@ def test_without_a_mail_server_nothing_is_sent_started_or_failed(newsletter):
     issue.refresh_from_db()
     assert issue.state == Issue.State.SCHEDULED and not Delivery.objects.exists()
     assert Subscriber.objects.get(email="new@example.kz").confirm_state == Subscriber.ConfirmState.PENDING
+
+
+# -- The wire form: each copy made from the issue's bytes ----------------------------------------
+
+
+def test_a_copy_made_from_the_wire_form_is_the_mail_the_email_package_writes(newsletter, settings):
+    settings.SITE_URL = "https://dknews.kz"
+    subscriber = reader(newsletter, "Aigul.O'Brien+news@Example.kz")
+    rendered = render_issue(scheduled_issue(newsletter, [ArticleFactory(title="Главная новость дня")]))
+    fast = prepared_issue_message(rendered, subscriber)
+    assert isinstance(fast, WireMail)
+    fast_message = email.message_from_bytes(fast.message().as_bytes(), policy=email.policy.default)
+    slow_bytes = issue_message(rendered, subscriber).message(policy=email.policy.SMTP).as_bytes()
+    slow_message = email.message_from_bytes(slow_bytes, policy=email.policy.default)
+    per_mail = {"Message-ID", "Date", "Content-Type"}  # Content-Type: the random MIME boundary
+    assert [(k, v) for k, v in fast_message.items() if k not in per_mail] == [
+        (k, v) for k, v in slow_message.items() if k not in per_mail
+    ]
+    assert fast_message["To"] == "Aigul.O'Brien+news@Example.kz"
+    assert fast_message["Message-ID"] != slow_message["Message-ID"]
+    assert text_and_html(fast_message) == text_and_html(slow_message)
+    assert prepared_issue_message(rendered, subscriber).message().as_bytes() != fast.message().as_bytes()
+
+
+def test_an_address_that_cannot_go_in_as_it_is_gets_the_email_packages_copy(newsletter, settings):
+    settings.SITE_URL = "https://dknews.kz"
+    subscriber = reader(newsletter, "айгуль@пример.kz")
+    rendered = render_issue(scheduled_issue(newsletter))
+    assert not isinstance(prepared_issue_message(rendered, subscriber), WireMail)
