@@ -11,14 +11,16 @@ written before the send:
 - A send that certainly did not reach the server goes back to ``pending`` after a backoff
   (``failed`` after NEWSLETTER_MAX_ATTEMPTS); one whose outcome is unknown becomes ``unknown``:
   never sent again by itself, counted on the issue's page, where an editor may send it again.
-- A batch left ``sending`` by a worker that died (older than a send can take): its first
-  unsent row was perhaps in flight, so it becomes ``unknown``; the rows after it were never
-  tried and go back to ``pending``. Starting the worker again delivers the rest, once.
+- A batch left ``sending`` by a worker that died (claimed longer ago than a live worker's batch
+  can take: ``stale_before``): its first unsent row was perhaps in flight, so it becomes
+  ``unknown``; the rows after it were never tried and go back to ``pending`` (their attempt not
+  counted). Starting the worker again delivers the rest, once.
 - An unsubscribed or suppressed reader's delivery is ``skipped`` when its batch is claimed,
   so an unsubscribe counts even in the middle of a send.
 
-Pace: a run sends for at most NEWSLETTER_SEND_SECONDS (so the worker's other jobs and tasks
-keep their turn) and no more than NEWSLETTER_RATE_PER_MINUTE mails a minute.
+Pace: a run sends for at most NEWSLETTER_SEND_SECONDS, also in the middle of a batch (so the
+worker's other jobs and tasks keep their turn, and a batch's claim never outlives
+``stale_before``), and no more than NEWSLETTER_RATE_PER_MINUTE mails a minute.
 """
 
 import datetime as dt
@@ -31,7 +33,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from newsletters.mail import confirmation_message, issue_message, render_issue
+from newsletters.mail import confirmation_message, prepared_issue_message, render_issue
 from newsletters.models import Delivery, Issue, Subscriber, Subscription, Suppression
 from newsletters.services import forget_consent_proof, forget_unconfirmed, plan_scheduled_issues, start_due_issues
 from newsroom.mail import Refused, Unknown, mail_timeout, send_messages
@@ -54,9 +56,10 @@ def send_newsletters() -> str:
     if not settings.EMAIL_ENABLED:
         return f"no mail server (EMAIL_HOST); {built} issues built, {forgotten} forgotten"
     lost = mark_lost(now)
-    confirmations = send_confirmations(now)
+    deadline = time.monotonic() + settings.NEWSLETTER_SEND_SECONDS
+    confirmations = send_confirmations(now, deadline=deadline)
     started = start_due_issues(now)
-    counts = send_deliveries(deadline=time.monotonic() + settings.NEWSLETTER_SEND_SECONDS)
+    counts = send_deliveries(deadline=deadline)
     finished = finish_issues()
     done = ", ".join(f"{count} {name}" for name, count in counts.items())
     return (
@@ -69,9 +72,19 @@ def backoff(attempts: int) -> int:
     return min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
 
 
+# How many exchanges with the mail server, each up to its timeout, a batch may wait for beyond
+# its run's NEWSLETTER_SEND_SECONDS: opening the connection (connect, EHLO, STARTTLS, EHLO, AUTH)
+# and the one mail in flight at the deadline (MAIL, RCPT, DATA, the message).
+EXCHANGES = 10
+
+
 def stale_before(now: dt.datetime) -> dt.datetime:
-    """A claim older than this belongs to a worker that died: a batch's sends take at most this."""
-    return now - dt.timedelta(seconds=settings.NEWSLETTER_SEND_SECONDS + 2 * mail_timeout() + 60)
+    """A claim older than this belongs to a worker that died: a live worker's batch (or
+    confirmation mail) stops sending at its run's deadline, so it takes at most
+    NEWSLETTER_SEND_SECONDS and ``EXCHANGES`` answers of the mail server, plus
+    NEWSLETTER_STALE_MARGIN_SECONDS (the database's writes, the workers' clocks)."""
+    seconds = settings.NEWSLETTER_SEND_SECONDS + EXCHANGES * mail_timeout() + settings.NEWSLETTER_STALE_MARGIN_SECONDS
+    return now - dt.timedelta(seconds=seconds)
 
 
 def mark_lost(now: dt.datetime) -> int:
@@ -86,7 +99,9 @@ def mark_lost(now: dt.datetime) -> int:
         lost += batch.filter(pk=row["first"]).update(
             state=State.UNKNOWN, error="The worker stopped during this mail's send: it may have gone."
         )
-        batch.exclude(pk=row["first"]).update(state=State.PENDING, claim="", claimed_at=None)
+        batch.exclude(pk=row["first"]).update(
+            state=State.PENDING, claim="", claimed_at=None, attempts=F("attempts") - 1
+        )
     lost += Subscriber.objects.filter(confirm_state=Confirm.SENDING, confirm_claimed_at__lt=cutoff).update(
         confirm_state=Confirm.UNKNOWN, confirm_error="The worker stopped during the send: the mail may have gone."
     )
@@ -96,12 +111,19 @@ def mark_lost(now: dt.datetime) -> int:
 # -- Confirmation mails ------------------------------------------------------------------------------
 
 
-def send_confirmations(now: dt.datetime) -> int:
+def send_confirmations(now: dt.datetime, *, deadline: float) -> int:
+    """The due confirmation mails, one connection each, until the run's ``deadline``. Each is
+    claimed when its turn comes (its ``confirm_claimed_at`` then, not the run's start, or a slow
+    run's last mails would look abandoned to another worker)."""
     due = Subscriber.objects.filter(confirm_state=Confirm.PENDING, confirm_next_attempt_at__lte=now)
     sent = 0
     for pk in list(due.order_by("confirm_next_attempt_at", "pk").values_list("pk", flat=True)[:BATCH]):
+        if time.monotonic() >= deadline:
+            break
         claimed = Subscriber.objects.filter(pk=pk, confirm_state=Confirm.PENDING).update(
-            confirm_state=Confirm.SENDING, confirm_claimed_at=now, confirm_attempts=F("confirm_attempts") + 1
+            confirm_state=Confirm.SENDING,
+            confirm_claimed_at=timezone.now(),
+            confirm_attempts=F("confirm_attempts") + 1,
         )
         if not claimed:
             continue
@@ -136,7 +158,7 @@ def send_deliveries(*, deadline: float) -> dict[str, int]:
         claim, rows = claim_batch(min(BATCH, allowed))
         if not rows:
             break
-        for name, count in send_batch(claim, rows, rendered).items():
+        for name, count in send_batch(claim, rows, rendered, deadline=deadline).items():
             counts[name] += count
     return counts
 
@@ -199,13 +221,23 @@ def skip_unwanted(rows: list[Delivery]) -> list[Delivery]:
     return keep
 
 
-def send_batch(claim: str, rows: list[Delivery], rendered: dict) -> dict[str, int]:
+def send_batch(claim: str, rows: list[Delivery], rendered: dict, *, deadline: float) -> dict[str, int]:
+    """Send a claimed batch in ``pk`` order over one connection, each outcome recorded before the
+    next mail goes; at the run's ``deadline`` the rows not yet tried go back to ``pending``."""
     counts = {"sent": 0, "retry": 0, "failed": 0, "unknown": 0, "skipped": 0}
     for row in rows:
         if row.issue_id not in rendered:
             rendered[row.issue_id] = render_issue(row.issue)
-    messages = (issue_message(rendered[row.issue_id], row.subscriber) for row in rows)
-    for row, outcome in zip(rows, send_messages(messages), strict=False):
+
+    def messages():
+        for row in rows:
+            if time.monotonic() >= deadline:
+                return
+            yield prepared_issue_message(rendered[row.issue_id], row.subscriber)
+
+    tried = 0
+    for row, outcome in zip(rows, send_messages(messages()), strict=False):
+        tried += 1
         mine = Delivery.objects.filter(pk=row.pk, state=State.SENDING, claim=claim)
         if outcome is None:
             mine.update(state=State.SENT, sent_at=timezone.now(), error="")
@@ -221,6 +253,11 @@ def send_batch(claim: str, rows: list[Delivery], rendered: dict) -> dict[str, in
             mine.update(state=State.PENDING, claim="", next_attempt_at=later, error=str(outcome)[:1000])
             Issue.objects.filter(pk=row.issue_id).update(last_error=str(outcome)[:1000])
             counts["retry"] += 1
+    untried = [row.pk for row in rows[tried:]]
+    if untried:
+        Delivery.objects.filter(pk__in=untried, state=State.SENDING, claim=claim).update(
+            state=State.PENDING, claim="", claimed_at=None, attempts=F("attempts") - 1
+        )
     return counts
 
 

@@ -297,6 +297,10 @@ NEWSLETTER_SEND_SECONDS = int(os.environ.get("NEWSLETTER_SEND_SECONDS", "20"))
 NEWSLETTER_RATE_PER_MINUTE = int(os.environ.get("NEWSLETTER_RATE_PER_MINUTE", "20000"))
 NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("NEWSLETTER_MAX_ATTEMPTS", "5"))
 NEWSLETTER_LATE_HOURS = int(os.environ.get("NEWSLETTER_LATE_HOURS", "6"))
+# A batch of mails claimed longer ago than NEWSLETTER_SEND_SECONDS, ten answers of the mail server
+# (EMAIL_TIMEOUT each) and this margin belongs to a worker that died: its mail in flight becomes
+# "unknown", the rest are sent by another worker (newsletters/tasks.py, stale_before).
+NEWSLETTER_STALE_MARGIN_SECONDS = int(os.environ.get("NEWSLETTER_STALE_MARGIN_SECONDS", "60"))
 # Signing up: a confirmation link works this many days; an address never confirmed is forgotten
 # after NEWSLETTER_UNCONFIRMED_DAYS; one address gets at most one confirmation mail in
 # NEWSLETTER_CONFIRM_INTERVAL_SECONDS, one IP address at most NEWSLETTER_SIGNUPS_PER_IP_HOUR
