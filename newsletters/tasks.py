@@ -48,13 +48,13 @@ BACKOFF_MAX_SECONDS = 3600
 
 
 def send_newsletters() -> str:
-    """The periodic job. Without a mail server (no EMAIL_HOST) nothing is sent or started: the
-    issues and confirmation mails wait, and the admin says why."""
+    """The periodic job. Without a mail server (no EMAIL_HOST) nothing is built, sent or
+    started: confirmation mails and the issues editors scheduled wait, and the admin says why."""
     now = timezone.now()
     forgotten = forget_unconfirmed(now) + forget_consent_proof(now)
+    if not settings.EMAIL_ENABLED:  # no issue is built either: none piles up to go out days late
+        return f"no mail server (EMAIL_HOST); {forgotten} forgotten"
     built = plan_scheduled_issues(now)
-    if not settings.EMAIL_ENABLED:
-        return f"no mail server (EMAIL_HOST); {built} issues built, {forgotten} forgotten"
     lost = mark_lost(now)
     deadline = time.monotonic() + settings.NEWSLETTER_SEND_SECONDS
     confirmations = send_confirmations(now, deadline=deadline)
