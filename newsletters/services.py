@@ -154,9 +154,7 @@ def save_preferences(
             subscription.confirmed_at, subscription.unsubscribed_at = now, None
             subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
     offered = subscriber.subscriptions.filter(newsletter__active=True)  # a paused newsletter is not shown
-    offered.exclude(newsletter__in=wanted).filter(unsubscribed_at__isnull=True).update(
-        unsubscribed_at=now
-    )
+    offered.exclude(newsletter__in=wanted).filter(unsubscribed_at__isnull=True).update(unsubscribed_at=now)
     subscriber.language = language
     subscriber.confirmed_at = subscriber.confirmed_at or now
     subscriber.left_at = None if wanted else now

@@ -49,9 +49,7 @@ def test_a_reader_subscribes_confirms_gets_the_digest_and_leaves_with_one_click(
     settings.SITE_URL = site_server.url  # the mails' links lead to this test's server,
     settings.SECRET_KEY = site_server.secret_key  # which reads the links the job signs here
     PublisherFactory()
-    digest = Newsletter.objects.create(
-        name="Главное за день", slug="glavnoe", language="ru", send_time=dt.time(8, 0)
-    )
+    digest = Newsletter.objects.create(name="Главное за день", slug="glavnoe", language="ru", send_time=dt.time(8, 0))
     article = ArticleFactory(
         title="Парламент принял бюджет на 2027 год",
         importance=Article.Importance.MAIN,
