@@ -41,7 +41,7 @@ from django.utils.module_loading import import_string
 
 from newsroom.cache import cached
 from newsroom.middleware import DATABASE_ERRORS, database_unavailable
-from newsroom.routers import public_reads
+from newsroom.routers import note_primary_position, public_reads
 
 EPOCH_KEY = "pages:epoch"
 SCHEDULE_KEY = "pages:schedule"
@@ -53,10 +53,16 @@ def pages_changed() -> None:
     """Forget every cached page now, and again once the current transaction commits.
 
     The second time matters: between the first and the commit a reader's request may render
-    the old rows and store them under the new epoch.
+    the old rows and store them under the new epoch. A replica that has not replayed the change
+    yet is not read (newsroom/routers.py).
     """
     new_epoch()
-    transaction.on_commit(new_epoch)
+    transaction.on_commit(_committed)
+
+
+def _committed() -> None:
+    new_epoch()
+    note_primary_position()  # readers' pages wait for the replica to replay this change
 
 
 def new_epoch() -> None:

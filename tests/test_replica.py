@@ -4,18 +4,22 @@ The replica here is a second alias pointing at the same test database (committed
 tests are transactional)."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from newsroom.routers import REPLICA
+from articles.services import article_withdraw
+from newsroom.routers import POSITION_KEY, REPLICA
 from tests.conftest import subprocess_env
 from tests.factories import ArticleFactory, PublisherFactory, UserFactory
+from tests.mailserver import free_port
 from tests.reading import beacon_url, send_beacon
 
 
@@ -76,3 +80,36 @@ def test_database_replica_url_adds_the_replica_alias(tmp_path):
         check=True,
     ).stdout
     assert json.loads(out) == str(tmp_path / "replica.sqlite3")
+
+
+needs_postgresql = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="WAL positions are PostgreSQL's"
+)
+
+
+@needs_postgresql
+def test_a_committed_change_records_the_primarys_wal_position_for_readers_to_wait_for(replica):
+    PublisherFactory()
+    article = ArticleFactory()
+    cache.delete(POSITION_KEY)
+    article_withdraw(article=article, by=UserFactory(is_staff=True, is_superuser=True))
+    assert re.fullmatch(r"[0-9A-F]+/[0-9A-F]+", cache.get(POSITION_KEY))
+    # The mirror here is no standby: nothing to replay, so readers read it.
+    _response, _primary, copy = queries_on_each(lambda: Client().get("/"))
+    assert copy
+
+
+@needs_postgresql
+def test_a_replica_that_cannot_say_it_replayed_a_withdrawal_is_not_read(replica, settings):
+    """A withdrawn article never comes back from a replica that lags: here one that does not
+    answer at all, so its replay cannot be known and the primary is read."""
+    PublisherFactory()
+    article = ArticleFactory(title="Отозванная новость")
+    gone = dict(connections["default"].settings_dict) | {"PORT": str(free_port())}  # nothing listens
+    settings.DATABASES = {**settings.DATABASES, REPLICA: gone}
+    connections[REPLICA].close()
+    connections[REPLICA] = type(connections["default"])(gone, alias=REPLICA)
+    article_withdraw(article=article, by=UserFactory(is_staff=True, is_superuser=True))
+    response = Client().get(article.get_absolute_url())
+    assert response.status_code == 410
+    assert "Отозванная новость" not in Client().get("/").content.decode()
