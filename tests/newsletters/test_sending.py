@@ -32,7 +32,7 @@ from newsletters.services import (
     unsubscribe,
 )
 from newsletters.tasks import claim_batch, mark_lost, send_batch, send_newsletters
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, PublisherFactory, UserFactory
 from tests.mailserver import use_server
 
 pytestmark = pytest.mark.django_db
@@ -325,6 +325,35 @@ def test_a_refused_confirmation_mail_is_tried_again_and_sent_once(smtp, newslett
     assert addresses(smtp) == ["new@example.kz"]
     subscriber.refresh_from_db()
     assert subscriber.confirm_state == Subscriber.ConfirmState.SENT and subscriber.confirm_attempts == 2
+
+
+def test_line_breaks_in_a_subject_a_name_or_a_from_name_do_not_stop_the_send(smtp, newsletter):
+    """A line break typed (or imported) into a header's text would make the email package refuse
+    the whole mail, the run stop with its batch claimed, and readers marked «unknown» who got
+    nothing: each header is one line, the breaks spaces."""
+    Newsletter.objects.filter(pk=newsletter.pk).update(name="Главное\r\nза день", from_name="DKNews\nBcc: x@evil.kz")
+    newsletter.refresh_from_db()
+    reader(newsletter, "aigul@example.kz")
+    reader(newsletter, "Aigul.O'Brien+news@Example.kz")
+    issue = Issue.objects.create(newsletter=newsletter, subject="Главное\r\nBcc: x@evil.kz")
+    set_articles(issue, [ArticleFactory(title="Главная новость дня")])
+    issue_schedule(issue=issue)
+    send_newsletters()
+    assert set(states().values()) == {State.SENT}
+    assert addresses(smtp) == ["Aigul.O'Brien+news@Example.kz", "aigul@example.kz"]
+    message = smtp.messages[0]
+    assert message["Subject"] == "Главное Bcc: x@evil.kz" and message["Bcc"] is None
+    assert message["From"].addresses[0].display_name == "DKNews Bcc: x@evil.kz"
+    assert message["List-Id"].startswith("Главное за день <")
+
+
+def test_a_line_break_in_the_agencys_name_does_not_stop_a_confirmation_mail(smtp, newsletter):
+    PublisherFactory(short_name="МИА\r\n«DKNews»")
+    subscribe(email="new@example.kz", newsletters=[newsletter], language="ru")
+    send_newsletters()
+    assert Subscriber.objects.get().confirm_state == Subscriber.ConfirmState.SENT
+    (message,) = smtp.messages
+    assert "\n" not in message["Subject"] and message["From"].addresses[0].display_name == "МИА «DKNews»"
 
 
 # -- A dead worker's batch, the run's deadline ---------------------------------------------------
