@@ -239,11 +239,13 @@ def prepared_issue_message(rendered: RenderedIssue, subscriber: Subscriber) -> E
     plain = PLAIN_ADDRESS.fullmatch(subscriber.email) and all(link.isascii() for link in links.values())
     if data is None or not plain:
         return issue_message(rendered, subscriber)
+    # The address last: it may itself contain a marker (``%`` is allowed before the @); the
+    # Message-ID and the links never do.
     data = (
-        data.replace(TO.encode(), subscriber.email.encode())
-        .replace(MESSAGE_ID.encode(), make_msgid(domain=DNS_NAME)[1:-1].encode())
+        data.replace(MESSAGE_ID.encode(), make_msgid(domain=DNS_NAME)[1:-1].encode())
         .replace(UNSUBSCRIBE.encode(), links["unsubscribe"].encode())
         .replace(PREFERENCES.encode(), links["preferences"].encode())
+        .replace(TO.encode(), subscriber.email.encode())
     )
     if max(map(len, data.split(b"\r\n"))) > MAX_LINE:
         return issue_message(rendered, subscriber)

@@ -442,3 +442,13 @@ def test_an_address_that_cannot_go_in_as_it_is_gets_the_email_packages_copy(news
     subscriber = reader(newsletter, "айгуль@пример.kz")
     rendered = render_issue(scheduled_issue(newsletter))
     assert not isinstance(prepared_issue_message(rendered, subscriber), WireMail)
+
+
+def test_an_address_that_looks_like_a_marker_is_written_as_it_is(newsletter, settings):
+    """An address that contains one of the wire form's markers (``%`` is allowed before the @) is
+    not itself replaced by the reader's unsubscribe link."""
+    settings.SITE_URL = "https://dknews.kz"
+    subscriber = reader(newsletter, "%%UNSUBSCRIBE%%@example.kz")
+    rendered = render_issue(scheduled_issue(newsletter))
+    copy = email.message_from_bytes(prepared_issue_message(rendered, subscriber).message().as_bytes())
+    assert copy["To"] == "%%UNSUBSCRIBE%%@example.kz"
