@@ -452,3 +452,16 @@ def test_an_address_that_looks_like_a_marker_is_written_as_it_is(newsletter, set
     rendered = render_issue(scheduled_issue(newsletter))
     copy = email.message_from_bytes(prepared_issue_message(rendered, subscriber).message().as_bytes())
     assert copy["To"] == "%%UNSUBSCRIBE%%@example.kz"
+
+
+def test_an_address_the_mailer_cannot_write_is_refused_and_the_others_still_go(smtp, newsletter):
+    """Django's SMTP backend refuses a non-ASCII local part (ValueError) before anything reaches
+    the server: that mail is refused (tried again, then failed), never «unknown», and the run
+    goes on with the next reader instead of stopping with its batch claimed."""
+    reader(newsletter, "айгуль@пример.kz")
+    reader(newsletter, "aigul@example.kz")
+    scheduled_issue(newsletter)
+    send_newsletters()
+    assert addresses(smtp) == ["aigul@example.kz"]
+    delivery = Delivery.objects.get(subscriber__email="айгуль@пример.kz")
+    assert delivery.state == State.PENDING and delivery.claim == "" and "айгуль" in delivery.error
