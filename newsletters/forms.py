@@ -8,10 +8,26 @@ from django.utils.translation import gettext_lazy as _
 
 from newsletters.models import Newsletter
 
+# A number past the database's integers is no newsletter; SQLite cannot even compare it
+# (OverflowError: a 500 for a forged form).
+LARGEST_ID = 2**63 - 1
+
 
 class NewsletterChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+    def clean(self, value):
+        for pk in value or []:
+            try:
+                too_large = abs(int(pk)) > LARGEST_ID
+            except (TypeError, ValueError):
+                continue  # not a number: Django's own check says so
+            if too_large:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
 
 
 class SignupForm(forms.Form):

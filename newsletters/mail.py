@@ -104,9 +104,15 @@ def tracked(url: str, newsletter: Newsletter) -> str:
     return urlunsplit(parts._replace(query=f"{parts.query}&{query}" if parts.query else query))
 
 
+def one_line(text: str) -> str:
+    """``text`` for a header: a line break in it (typed or imported) would make the email package
+    refuse the whole mail, so breaks and runs of spaces become one space."""
+    return " ".join(text.split())
+
+
 def sender(newsletter: Newsletter | None) -> str:
     publisher = Agency.objects.publisher()
-    name = (newsletter.from_name if newsletter else "") or (publisher.short_name if publisher else "")
+    name = one_line((newsletter.from_name if newsletter else "") or (publisher.short_name if publisher else ""))
     address = (newsletter.from_email if newsletter else "") or settings.DEFAULT_FROM_EMAIL
     return formataddr((name, address)) if name else address
 
@@ -159,9 +165,15 @@ def render_issue(issue: Issue, *, at=None) -> RenderedIssue:
         }
         html = _inliner().inline(render_to_string("newsletters/email/issue.html", context))
         text = render_to_string("newsletters/email/issue.txt", context)
-    list_id = f"{newsletter.name} <{newsletter.slug}.newsletters.{urlsplit(base).hostname or 'localhost'}>"
+    list_id = f"{one_line(newsletter.name)} <{newsletter.slug}.newsletters.{urlsplit(base).hostname or 'localhost'}>"
     return RenderedIssue(
-        issue=issue, subject=issue.subject, html=html, text=text, sender=sender(newsletter), base=base, list_id=list_id
+        issue=issue,
+        subject=one_line(issue.subject),
+        html=html,
+        text=text,
+        sender=sender(newsletter),
+        base=base,
+        list_id=list_id,
     )
 
 
@@ -227,11 +239,13 @@ def prepared_issue_message(rendered: RenderedIssue, subscriber: Subscriber) -> E
     plain = PLAIN_ADDRESS.fullmatch(subscriber.email) and all(link.isascii() for link in links.values())
     if data is None or not plain:
         return issue_message(rendered, subscriber)
+    # The address last: it may itself contain a marker (``%`` is allowed before the @); the
+    # Message-ID and the links never do.
     data = (
-        data.replace(TO.encode(), subscriber.email.encode())
-        .replace(MESSAGE_ID.encode(), make_msgid(domain=DNS_NAME)[1:-1].encode())
+        data.replace(MESSAGE_ID.encode(), make_msgid(domain=DNS_NAME)[1:-1].encode())
         .replace(UNSUBSCRIBE.encode(), links["unsubscribe"].encode())
         .replace(PREFERENCES.encode(), links["preferences"].encode())
+        .replace(TO.encode(), subscriber.email.encode())
     )
     if max(map(len, data.split(b"\r\n"))) > MAX_LINE:
         return issue_message(rendered, subscriber)
@@ -255,7 +269,7 @@ def confirmation_message(subscriber: Subscriber) -> Mail:
             "days": settings.NEWSLETTER_CONFIRM_DAYS,
             "publisher": Agency.objects.publisher(),
         }
-        subject = render_to_string("newsletters/email/confirm_subject.txt", context).strip()
+        subject = one_line(render_to_string("newsletters/email/confirm_subject.txt", context))
         text = render_to_string("newsletters/email/confirm.txt", context)
         html = _inliner().inline(render_to_string("newsletters/email/confirm.html", context))
     message = Mail(

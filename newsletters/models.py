@@ -85,6 +85,7 @@ class Newsletter(PlainTextMixin, models.Model):
             models.CheckConstraint(condition=Q(schedule__in=["daily", "weekly", "manual"]), name="newsletter_schedule"),
             models.CheckConstraint(condition=Q(fill__in=["auto", "editor"]), name="newsletter_fill"),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="newsletter_weekday"),
+            models.CheckConstraint(condition=Q(language__in=["ru", "kk", "en"]), name="newsletter_language"),
         ]
 
     def __str__(self):
@@ -154,6 +155,11 @@ class Subscriber(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_once"),
+            models.CheckConstraint(condition=Q(language__in=["ru", "kk", "en"]), name="newsletter_subscriber_language"),
+            models.CheckConstraint(
+                condition=Q(confirm_state__in=["", "pending", "sending", "sent", "failed", "unknown"]),
+                name="newsletter_subscriber_confirm_state",
+            ),
         ]
         indexes = [
             models.Index(fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="newsletter_unconfirmed"),
@@ -222,7 +228,13 @@ class Suppression(models.Model):
         verbose_name = _("suppressed address")
         verbose_name_plural = _("suppressed addresses")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(Lower("email"), name="newsletter_suppression_email_once")]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="newsletter_suppression_email_once"),
+            models.CheckConstraint(
+                condition=Q(reason__in=["bounce", "complaint", "request", "import"]),
+                name="newsletter_suppression_reason",
+            ),
+        ]
 
     def __str__(self):
         return self.email

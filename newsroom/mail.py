@@ -28,7 +28,8 @@ def send_messages(messages: Iterable[EmailMessage]) -> Iterator[Exception | None
     before the next message goes (the generator sends the next one only when asked).
 
     The backend's errors say which: nothing was sent while the connection was being opened, or
-    when the server answered a command with an error (it did not take the message); a timeout or
+    when the server answered a command with an error (it did not take the message), nor when the
+    backend could not write the message (an address it refuses: ``ValueError``); a timeout or
     a lost connection after that may be after the server took it. After an ``Unknown`` the
     connection is gone, so the messages after it are ``Refused`` without being tried."""
     connection = mailers.default
@@ -52,6 +53,8 @@ def send_messages(messages: Iterable[EmailMessage]) -> Iterator[Exception | None
                 connection.send_messages([message])
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
                 yield Refused(f"The mail server refused the message: {error}")
+            except ValueError as error:  # the backend cannot write an address or a header: nothing went
+                yield Refused(f"The message cannot be sent as it is: {error}")
             except (smtplib.SMTPServerDisconnected, OSError) as error:
                 broken = Refused("The connection to the mail server was lost before this message.")
                 yield Unknown(f"No answer from the mail server after sending: {error!r}")

@@ -15,11 +15,15 @@ request_log = logging.getLogger("newsroom.requests")
 error_log = logging.getLogger("newsroom.errors")
 
 RETRY_AFTER_SECONDS = 5
+# An address's arguments that are someone's key (a reader's newsletter token, a confirmation
+# link's code, a preview link's signature): the log line shows the path without them.
+SECRET_URL_ARGUMENTS = frozenset({"token", "code", "signed_token"})
 
 
 class RequestLogMiddleware:
     """``GET /news/x/ 200 12.3ms queries=7 user=5``: method, path (no query string: it can hold
-    what readers searched for), status, duration, SQL queries (counted when DEBUG is on), user id.
+    what readers searched for; nor anyone's key: ``logged_path``), status, duration, SQL queries
+    (counted when DEBUG is on), user id.
 
     And while the database restarts or is unreachable, a 503 with the site's notice and a
     Retry-After instead of a 500 and a stack trace (``process_exception``: Django calls it for
@@ -39,7 +43,7 @@ class RequestLogMiddleware:
         request_log.info(
             "%s %s %s %.1fms%s user=%s",
             request.method,
-            request.path,
+            logged_path(request),
             response.status_code,
             duration,
             queries,
@@ -56,6 +60,16 @@ class RequestLogMiddleware:
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
+def logged_path(request) -> str:
+    """The request's path with the values of ``SECRET_URL_ARGUMENTS`` replaced by ``[hidden]``."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name, value in match.kwargs.items() if match else ():
+        if name in SECRET_URL_ARGUMENTS and value:
+            path = path.replace(str(value), "[hidden]")
+    return path
+
+
 def user_id(request) -> int | str:
     """The signed-in user's id, or "-"; a request without a session cookie loads no session,
     and one whose session cannot be read (the database is away) is "?"."""
@@ -70,7 +84,7 @@ def user_id(request) -> int | str:
 
 def database_unavailable(request, exception) -> HttpResponse:
     """The 503 notice, logged with the error's type only (its text can hold connection details)."""
-    error_log.error("database unavailable: %s %s: %s", request.method, request.path, type(exception).__name__)
+    error_log.error("database unavailable: %s %s: %s", request.method, logged_path(request), type(exception).__name__)
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

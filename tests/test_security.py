@@ -13,8 +13,16 @@ from django.test import Client
 from django.urls import reverse
 
 from distribution.models import ApiKey
+from newsletters.services import confirmation_code
 from tests.conftest import subprocess_env
-from tests.factories import ArticleFactory, PersonFactory, PhotoFactory, PublisherFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    PersonFactory,
+    PhotoFactory,
+    PublisherFactory,
+    SubscriberFactory,
+    UserFactory,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
@@ -344,6 +352,20 @@ def test_one_log_line_per_request_without_cookies_or_query(client, caplog):
     lines = [record.getMessage() for record in caplog.records if record.name == "newsroom.requests"]
     assert len(lines) == 1 and re.fullmatch(r"GET /search/ 200 [\d.]+ms( queries=\d+)? user=-", lines[0]), lines
     assert "secret-session-value" not in caplog.text and "личный" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_readers_newsletter_token_is_not_logged(client, caplog):
+    subscriber = SubscriberFactory()
+    with caplog.at_level("INFO", logger="newsroom.requests"):
+        client.get(f"/en/newsletters/preferences/{subscriber.token}/")
+        client.get(f"/en/newsletters/unsubscribe/{subscriber.token}/1/")
+        client.get(f"/en/newsletters/confirm/{confirmation_code(subscriber)}/")
+    lines = [record.getMessage() for record in caplog.records if record.name == "newsroom.requests"]
+    assert lines[0].startswith("GET /en/newsletters/preferences/[hidden]/ 200 ")
+    assert lines[1].startswith("GET /en/newsletters/unsubscribe/[hidden]/1/ 404 ")
+    assert lines[2].startswith("GET /en/newsletters/confirm/[hidden]/ ")
+    assert subscriber.token not in caplog.text
 
 
 # -- Addresses a bot can type ------------------------------------------------------------------

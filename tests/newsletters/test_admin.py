@@ -230,3 +230,26 @@ def test_send_again_asks_first_then_resends_only_unknown_and_failed(client, edit
 
 def test_readers_cannot_be_added_by_hand(client, editor):
     assert client.get(reverse("admin:newsletters_subscriber_add")).status_code == 403
+
+
+def test_a_superuser_erases_a_reader_who_got_mails_with_their_outbox_rows(client, issue, readers):
+    """docs/newsletters.md: "To erase a reader on request, delete the subscriber in the admin";
+    their deliveries go with them, though the outbox itself never deletes a row."""
+    Delivery.objects.create(issue=issue, subscriber=readers[0], state=Delivery.State.SENT)
+    kept = Delivery.objects.create(issue=issue, subscriber=readers[1], state=Delivery.State.SENT)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse("admin:newsletters_subscriber_delete", args=[readers[0].pk])
+    asked = client.get(url).content.decode()
+    assert "permission to delete" not in asked
+    client.post(url, {"post": "yes"})
+    assert not Subscriber.objects.filter(pk=readers[0].pk).exists()
+    assert list(Delivery.objects.all()) == [kept]
+    assert client.get(reverse("admin:newsletters_delivery_delete", args=[kept.pk])).status_code == 403
+
+
+def test_deleting_a_newsletter_with_issues_says_they_are_protected(client, editor, issue):
+    url = reverse("admin:newsletters_newsletter_delete", args=[issue.newsletter_id])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.content.decode()
+    assert Newsletter.objects.filter(pk=issue.newsletter_id).exists()

@@ -70,6 +70,13 @@ def test_an_unknown_newsletter_gets_a_message_not_a_500(client, reader):
     assert response.status_code == 200 and 'class="field-error"' in response.content.decode()
 
 
+def test_a_newsletter_number_past_the_databases_integers_gets_a_message_not_a_500(client, reader, morning):
+    for number in (str(2**64), str(-(2**64))):
+        response = client.post(page(reader), {"newsletters": [number], "language": "en"})
+        assert response.status_code == 200 and 'class="field-error"' in response.content.decode()
+    assert on(reader) == ["Morning"]
+
+
 def test_an_unknown_token_is_a_404(client, reader):
     assert client.get("/en/newsletters/preferences/forged/").status_code == 404
     assert client.post("/en/newsletters/preferences/forged/", {"language": "en"}).status_code == 404

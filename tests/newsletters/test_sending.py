@@ -32,7 +32,7 @@ from newsletters.services import (
     unsubscribe,
 )
 from newsletters.tasks import claim_batch, mark_lost, send_batch, send_newsletters
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, PublisherFactory, UserFactory
 from tests.mailserver import use_server
 
 pytestmark = pytest.mark.django_db
@@ -327,6 +327,35 @@ def test_a_refused_confirmation_mail_is_tried_again_and_sent_once(smtp, newslett
     assert subscriber.confirm_state == Subscriber.ConfirmState.SENT and subscriber.confirm_attempts == 2
 
 
+def test_line_breaks_in_a_subject_a_name_or_a_from_name_do_not_stop_the_send(smtp, newsletter):
+    """A line break typed (or imported) into a header's text would make the email package refuse
+    the whole mail, the run stop with its batch claimed, and readers marked «unknown» who got
+    nothing: each header is one line, the breaks spaces."""
+    Newsletter.objects.filter(pk=newsletter.pk).update(name="Главное\r\nза день", from_name="DKNews\nBcc: x@evil.kz")
+    newsletter.refresh_from_db()
+    reader(newsletter, "aigul@example.kz")
+    reader(newsletter, "Aigul.O'Brien+news@Example.kz")
+    issue = Issue.objects.create(newsletter=newsletter, subject="Главное\r\nBcc: x@evil.kz")
+    set_articles(issue, [ArticleFactory(title="Главная новость дня")])
+    issue_schedule(issue=issue)
+    send_newsletters()
+    assert set(states().values()) == {State.SENT}
+    assert addresses(smtp) == ["Aigul.O'Brien+news@Example.kz", "aigul@example.kz"]
+    message = smtp.messages[0]
+    assert message["Subject"] == "Главное Bcc: x@evil.kz" and message["Bcc"] is None
+    assert message["From"].addresses[0].display_name == "DKNews Bcc: x@evil.kz"
+    assert message["List-Id"].startswith("Главное за день <")
+
+
+def test_a_line_break_in_the_agencys_name_does_not_stop_a_confirmation_mail(smtp, newsletter):
+    PublisherFactory(short_name="МИА\r\n«DKNews»")
+    subscribe(email="new@example.kz", newsletters=[newsletter], language="ru")
+    send_newsletters()
+    assert Subscriber.objects.get().confirm_state == Subscriber.ConfirmState.SENT
+    (message,) = smtp.messages
+    assert "\n" not in message["Subject"] and message["From"].addresses[0].display_name == "МИА «DKNews»"
+
+
 # -- A dead worker's batch, the run's deadline ---------------------------------------------------
 
 
@@ -413,3 +442,26 @@ def test_an_address_that_cannot_go_in_as_it_is_gets_the_email_packages_copy(news
     subscriber = reader(newsletter, "айгуль@пример.kz")
     rendered = render_issue(scheduled_issue(newsletter))
     assert not isinstance(prepared_issue_message(rendered, subscriber), WireMail)
+
+
+def test_an_address_that_looks_like_a_marker_is_written_as_it_is(newsletter, settings):
+    """An address that contains one of the wire form's markers (``%`` is allowed before the @) is
+    not itself replaced by the reader's unsubscribe link."""
+    settings.SITE_URL = "https://dknews.kz"
+    subscriber = reader(newsletter, "%%UNSUBSCRIBE%%@example.kz")
+    rendered = render_issue(scheduled_issue(newsletter))
+    copy = email.message_from_bytes(prepared_issue_message(rendered, subscriber).message().as_bytes())
+    assert copy["To"] == "%%UNSUBSCRIBE%%@example.kz"
+
+
+def test_an_address_the_mailer_cannot_write_is_refused_and_the_others_still_go(smtp, newsletter):
+    """Django's SMTP backend refuses a non-ASCII local part (ValueError) before anything reaches
+    the server: that mail is refused (tried again, then failed), never «unknown», and the run
+    goes on with the next reader instead of stopping with its batch claimed."""
+    reader(newsletter, "айгуль@пример.kz")
+    reader(newsletter, "aigul@example.kz")
+    scheduled_issue(newsletter)
+    send_newsletters()
+    assert addresses(smtp) == ["aigul@example.kz"]
+    delivery = Delivery.objects.get(subscriber__email="айгуль@пример.kz")
+    assert delivery.state == State.PENDING and delivery.claim == "" and "айгуль" in delivery.error

@@ -239,3 +239,9 @@ def test_the_confirm_page_has_a_query_budget(client, daily, django_assert_max_nu
     code = confirmation_code(Subscriber.objects.get())
     with django_assert_max_num_queries(10):
         assert client.get(f"/en/newsletters/confirm/{code}/").status_code == 200
+
+
+def test_a_newsletter_number_past_the_databases_integers_gets_a_message_not_a_500(client, daily):
+    response = client.post(SIGNUP_EN, {"email": "reader@example.kz", "newsletters": [str(2**64)], "website": ""})
+    assert response.status_code == 200 and 'class="field-error"' in response.content.decode()
+    assert not Subscriber.objects.exists()
