@@ -5,7 +5,6 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from newsroom.media import describe, storage_errors
-
 from photos.images import make_renditions, rendition_name, rendition_widths
 from photos.models import Photo
 
