@@ -2,12 +2,25 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, PromoBlock
-from newsroom.admin import AdminNames, AdminNamesMixin, ForgetsCachedReadsMixin, TranslatedAdminMixin
+from newsroom.admin import (
+    AdminNames,
+    AdminNamesMixin,
+    ForgetsCachedReadsMixin,
+    MediaStorageErrorsMixin,
+    TranslatedAdminMixin,
+)
 from newsroom.widgets import SlugAdminMixin
 
 
 @admin.register(Agency)
-class AgencyAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, TranslatedAdminMixin, SlugAdminMixin, admin.ModelAdmin):
+class AgencyAdmin(
+    MediaStorageErrorsMixin,
+    AdminNamesMixin,
+    ForgetsCachedReadsMixin,
+    TranslatedAdminMixin,
+    SlugAdminMixin,
+    admin.ModelAdmin,
+):
     names = AdminNames(
         add=_("Add agency"),
         change=_("Change agency"),

@@ -48,6 +48,7 @@ from newsroom.admin import (
     ForgetsCachedReadsMixin,
     IndexedSearchMixin,
     LargeListMixin,
+    MediaStorageErrorsMixin,
     TranslatedAdminMixin,
     starting_first,
     words_condition,
@@ -707,6 +708,7 @@ class SectionAdmin(
 
 @admin.register(Person)
 class PersonAdmin(
+    MediaStorageErrorsMixin,
     AdminNamesMixin,
     ForgetsCachedReadsMixin,
     TranslatedAdminMixin,

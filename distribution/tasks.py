@@ -52,6 +52,7 @@ from distribution import telegram
 from distribution.models import Delivery, TelegramChannel, TelegramFollowUp, TelegramPost
 from distribution.telegram import Answer, Result
 from live.models import Entry
+from newsroom.media import storage_errors
 
 log = logging.getLogger("distribution")
 
@@ -398,7 +399,7 @@ def open_photo(article, name: str | None):
     for candidate in (name, article.photo.image.name):  # the rendition, else the original
         try:
             return storage.open(candidate, "rb")
-        except OSError:
+        except storage_errors():  # not there, or the storage (S3) did not answer
             continue
     return None  # no file at all: the post goes out as text
 

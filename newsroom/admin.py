@@ -1,10 +1,12 @@
 """Admin helpers shared by the apps: forgetting cached pages after edits, lists that stay fast at
 hundreds of thousands of rows (a capped count, pages by id, searches an index can answer), and
-the sentences the admin builds around a model's name («Добавить статью», not «Добавить
+uploads that fail as a form error when the media storage does not answer, the sentences the
+admin builds around a model's name («Добавить статью», not «Добавить
 статья»), also for the accounts and login records of the third-party apps, whose admins this
 module re-registers."""
 
 import functools
+import logging
 import operator
 from dataclasses import dataclass
 
@@ -24,9 +26,12 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, gettext_noop, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import media
 from newsroom.i18n import TRANSLATIONS
 from newsroom.pagecache import pages_changed
 from newsroom.text import plain
+
+storage_log = logging.getLogger("newsroom.media")
 
 
 class ForgetsCachedReadsMixin:
@@ -52,6 +57,41 @@ class ForgetsCachedReadsMixin:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         self.changed()
+
+
+class MediaStorageErrorsMixin:
+    """A file the media storage does not take (S3 unreachable, wrong keys, no such bucket; a full
+    disk) is a form error on the add or change page, never a 500. The admin saves inside a
+    transaction, so when the storage fails the row is rolled back; the page is then shown again
+    from the same POST with ``STORAGE_FAILED_MESSAGE`` at the file field. Files written before
+    the failure stay behind under their content-hash names, harmless."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (media.StorageUnavailable, *media.storage_errors()) as error:
+            if request.method != "POST" or getattr(request, "media_storage_failed", False):
+                raise
+            cause = error.__cause__ if isinstance(error, media.StorageUnavailable) and error.__cause__ else error
+            storage_log.warning("%s: the media storage did not answer: %s", self.opts.label, media.describe(cause))
+            request.media_storage_failed = True
+            for upload in request.FILES.values():
+                upload.seek(0)  # read again by the second validation
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not getattr(request, "media_storage_failed", False):
+            return form
+
+        class StorageFailedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                files = [name for name in self.changed_data if name in self.files]
+                self.add_error(files[0] if files else None, media.STORAGE_FAILED_MESSAGE)
+                return cleaned
+
+        return StorageFailedForm
 
 
 # A list counts at most this many rows, and pages no further (``CappedPaginator``); a searched

@@ -22,6 +22,31 @@ def page_cache_needs_a_shared_cache(app_configs, **kwargs):
     return []
 
 
+@checks.register(checks.Tags.files, deploy=True)
+def media_bucket_answers(app_configs, **kwargs):
+    """``check --deploy``: with media on S3, the bucket exists and the keys may use it (one
+    HeadBucket request with a short timeout; newsroom/media.py). The message names the bucket and
+    the endpoint, never the keys."""
+    from django.conf import settings
+
+    from newsroom import media
+
+    default = settings.STORAGES["default"]
+    if default["BACKEND"] != media.S3_BACKEND:
+        return []
+    problem = media.bucket_problem(default.get("OPTIONS", {}))
+    if problem is None:
+        return []
+    return [
+        checks.Error(
+            problem,
+            hint="Check AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME and the keys "
+            "(docs/deploy.md, Media on S3-compatible storage).",
+            id="newsroom.E001",
+        )
+    ]
+
+
 class NewsroomConfig(AppConfig):
     """The project package as an app: project-wide templates, static files and database tweaks."""
 

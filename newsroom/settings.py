@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import media
 from newsroom.html import EDITOR_EXTENSIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -445,11 +446,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Files go through Django's storage API: the default keeps media on the local disk; set
-# MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage (pip install django-storages[s3] and its
-# AWS_* variables) to put them on S3-compatible storage instead.
+# Files go through Django's storage API: the default keeps media on the local disk (MEDIA_ROOT,
+# served at /media/). MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage puts them in an
+# S3-compatible bucket instead (newsroom/media.py; its variables in README.md), linked at
+# MEDIA_PUBLIC_URL. MEDIA_PUBLIC_URL alone puts a CDN in front of local media.
+MEDIA_STORAGE_BACKEND = os.environ.get("MEDIA_STORAGE_BACKEND", "").strip() or (
+    "django.core.files.storage.FileSystemStorage"
+)
+MEDIA_PUBLIC_URL = os.environ.get("MEDIA_PUBLIC_URL", "").strip()
+if MEDIA_PUBLIC_URL and not MEDIA_PUBLIC_URL.endswith("/"):
+    MEDIA_PUBLIC_URL += "/"
+_media = {"BACKEND": MEDIA_STORAGE_BACKEND}
+if MEDIA_STORAGE_BACKEND == media.S3_BACKEND:
+    _media["OPTIONS"] = media.s3_options(os.environ)
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "default": _media,
     # Hashed, compressed static files served by WhiteNoise in production (after collectstatic);
     # plain files while developing.
     "staticfiles": {
@@ -461,8 +472,11 @@ STORAGES = {
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_URL = "/media/"
+MEDIA_URL = MEDIA_PUBLIC_URL or "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
+if MEDIA_PUBLIC_URL:
+    # Readers' browsers load photos from there: the CSP lets them.
+    SECURE_CSP["img-src"].append(media.public_origin(MEDIA_PUBLIC_URL))
 
 # The article editor's own extensions (newsroom/html.py holds the editor's schema and sanitiser).
 DJANGO_PROSE_EDITOR_EXTENSIONS = EDITOR_EXTENSIONS

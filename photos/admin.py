@@ -20,8 +20,11 @@ from newsroom.admin import (
     ForgetsCachedReadsMixin,
     IndexedSearchMixin,
     LargeListMixin,
+    MediaStorageErrorsMixin,
+    storage_log,
     words_condition,
 )
+from newsroom.media import STORAGE_FAILED_MESSAGE, StorageUnavailable, describe
 from photos.forms import PhotoForm
 from photos.models import Photo
 from photos.services import photo_save
@@ -78,7 +81,14 @@ class MonthFilter(admin.SimpleListFilter):
 
 
 @admin.register(Photo)
-class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, IndexedSearchMixin, LargeListMixin, admin.ModelAdmin):
+class PhotoAdmin(
+    MediaStorageErrorsMixin,
+    AdminNamesMixin,
+    ForgetsCachedReadsMixin,
+    IndexedSearchMixin,
+    LargeListMixin,
+    admin.ModelAdmin,
+):
     names = AdminNames(
         add=_("Add photo"),
         change=_("Change photo"),
@@ -185,7 +195,8 @@ class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, IndexedSearchMixin, L
 
     def upload_view(self, request):
         """A new photo from the article editor: the same form and checks as the add page;
-        ``{"photo": ...}``, or ``{"errors": {field: [message]}}`` with status 400."""
+        ``{"photo": ...}``, or ``{"errors": {field: [message]}}`` with status 400 (503 when the
+        media storage did not answer: nothing was saved)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_add_permission(request):
@@ -193,6 +204,12 @@ class PhotoAdmin(AdminNamesMixin, ForgetsCachedReadsMixin, IndexedSearchMixin, L
         form = PhotoForm(request.POST, request.FILES)
         if not form.is_valid():
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-        photo = photo_save(photo=form.instance, by=request.user, changed=set(form.changed_data))
+        try:
+            photo = photo_save(photo=form.instance, by=request.user, changed=set(form.changed_data))
+        except StorageUnavailable as error:
+            storage_log.warning("photos.Photo: the media storage did not answer: %s", describe(error.__cause__))
+            return JsonResponse(
+                {"errors": {"image": [{"message": str(STORAGE_FAILED_MESSAGE), "code": "storage"}]}}, status=503
+            )
         self.log_addition(request, photo, [{"added": {}}])
         return JsonResponse({"photo": photo_json(photo)}, status=201)

@@ -2,6 +2,9 @@
 
 import hashlib
 
+from django.db import transaction
+
+from newsroom.media import StorageUnavailable, storage_errors
 from photos.images import make_renditions
 from photos.models import Photo
 
@@ -29,12 +32,19 @@ def photo_make_renditions(*, photo: Photo) -> list[str]:
 def photo_save(*, photo: Photo, by, changed: set[str]) -> Photo:
     """Save ``photo`` (an upload or an edit). ``changed`` names the fields the user changed; a
     new file or focal point writes the renditions (in the request: a few hundred milliseconds
-    for a large photo, and the page that shows it next finds them)."""
+    for a large photo, and the page that shows it next finds them).
+
+    Raises ``StorageUnavailable`` when the media storage does not answer or refuses; the row is
+    then not saved (one transaction with the file writes)."""
     if "image" in changed and photo.image:
         photo.sha256 = content_hash(photo.image.file)
     if photo.pk is None:
         photo.uploaded_by = by
-    photo.save()
-    if changed & {"image", "focal_x", "focal_y"}:
-        photo_make_renditions(photo=photo)
+    try:
+        with transaction.atomic():
+            photo.save()
+            if changed & {"image", "focal_x", "focal_y"}:
+                photo_make_renditions(photo=photo)
+    except storage_errors() as error:
+        raise StorageUnavailable from error
     return photo

@@ -20,6 +20,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from tests.mailserver import smtp_server
+from tests.s3server import s3_bucket, s3_server  # noqa: F401 (fixtures for every test)
 
 ROOT = Path(__file__).resolve().parents[1]
 # IPTC's ninjs 3.1 schema, vendored with its source and licence (tests/data/README.md).

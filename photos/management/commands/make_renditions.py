@@ -2,8 +2,9 @@
 existed, or after changing the widths). Renditions are otherwise made on upload."""
 
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from newsroom.media import describe, storage_errors
 from photos.images import make_renditions, rendition_name, rendition_widths
 from photos.models import Photo
 
@@ -15,10 +16,18 @@ class Command(BaseCommand):
         parser.add_argument("--missing", action="store_true", help="only photos whose renditions are missing")
 
     def handle(self, *args, missing, **options):
-        made = 0
         # Plain values, not model instances: loading a Photo whose dimensions are unknown would
         # open its image file, and that file may be the very thing that is missing.
         rows = Photo.objects.values_list("pk", "image", "width", "focal_x", "focal_y")
+        try:
+            made = self.make(rows, missing=missing)
+        except storage_errors() as error:
+            # Not one photo's problem: the storage itself (S3 unreachable, wrong keys).
+            raise CommandError(f"The media storage did not answer ({describe(error)}); run this again.") from None
+        self.stdout.write(self.style.SUCCESS(f"Renditions written for {made} photos."))
+
+    def make(self, rows, *, missing: bool) -> int:
+        made = 0
         for pk, name, width, focal_x, focal_y in rows.iterator():
             widths = rendition_widths(width)
             if missing and widths and default_storage.exists(rendition_name(name, widths[0])):
@@ -31,4 +40,4 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.WARNING(f"Skipped photo {pk}: {name}: {error}"))
                 continue
             made += 1
-        self.stdout.write(self.style.SUCCESS(f"Renditions written for {made} photos."))
+        return made
