@@ -29,17 +29,20 @@ from incoming.services import items_store
 from jobs.models import BackgroundJob, PeriodicJob, WorkerHeartbeat
 from live.models import Entry
 from moving.models import LegacyRedirect
+from newsletters.models import Delivery, Issue, Newsletter, Subscriber, Suppression
 from photos.models import Photo
 from planning.comments import comment_post
 from planning.models import ArticleComment, Assignment, Budget, Event, Notification, NotificationRecipient
 from tests.factories import (
     AgencyFactory,
     ArticleFactory,
+    NewsletterFactory,
     PersonFactory,
     PhotoFactory,
     PromoBlockFactory,
     PublisherFactory,
     SectionFactory,
+    SubscriberFactory,
     UserFactory,
     country,
 )
@@ -136,6 +139,9 @@ def objects(roles):
     # A comment that tells the draft's author; her copy's mail went astray (shown to editors).
     comment = comment_post(article=article, by=roles["editor"], text="Проверь фамилию посла.", quote="посол")
     NotificationRecipient.objects.update(email="unknown", email_error="No answer from the mail server")
+    newsletter = NewsletterFactory()
+    reader = SubscriberFactory(newsletters=[newsletter])
+    issue = Issue.objects.create(newsletter=newsletter, subject="Главное за день")
     return {
         Event: event,
         Assignment: assignment,
@@ -177,6 +183,11 @@ def objects(roles):
         ArticleComment: comment,
         Notification: Notification.objects.get(),
         NotificationRecipient: NotificationRecipient.objects.get(),
+        Newsletter: newsletter,
+        Subscriber: reader,
+        Suppression: Suppression.objects.create(email="bounced@example.kz", reason=Suppression.Reason.BOUNCE),
+        Issue: issue,
+        Delivery: Delivery.objects.create(issue=issue, subscriber=reader),
     }
 
 

@@ -42,3 +42,11 @@ def test_every_text_field_is_saved_plain_whatever_saves_it():
 def test_a_topic_typed_with_control_characters_is_the_topic_without_them():
     field = TagNamesField(url="/admin/articles/article/topics/")
     assert field.clean(["Экономика\x0b", "экономика", "Нефть\x00", "\x01"]) == ["Экономика", "Нефть"]
+
+
+@pytest.mark.django_db
+def test_a_one_line_field_keeps_no_line_break_and_a_text_keeps_its_lines():
+    article = ArticleFactory(title="Заголовок\rв\r\nтри\nстроки", lead="Первый абзац\nвторой")
+    article.refresh_from_db()
+    assert article.title == "Заголовок в три строки"  # as the page's <h1> shows it
+    assert article.lead == "Первый абзац\nвторой"
