@@ -120,7 +120,11 @@ def confirm(*, code: str, now: dt.datetime | None = None) -> Subscriber:
         subscriber.confirmed_at = now
     subscriber.left_at = None
     subscriber.save(update_fields=["confirmed_at", "left_at"])
-    Suppression.objects.filter(email__iexact=subscriber.email, reason=Suppression.Reason.REQUEST).delete()
+    # The reader asked again: a request (or an imported list's entry) no longer holds; a bounce
+    # or a complaint does (no confirmation mail was sent to such an address).
+    Suppression.objects.filter(
+        email__iexact=subscriber.email, reason__in=[Suppression.Reason.REQUEST, Suppression.Reason.IMPORT]
+    ).delete()
     return subscriber
 
 
@@ -319,7 +323,8 @@ def start_due_issues(now: dt.datetime | None = None) -> int:
     leaves ``recipients`` unset, and the next run finishes the list without doubling it)."""
     now = now or timezone.now()
     started = 0
-    for issue in Issue.objects.filter(state=Issue.State.SCHEDULED, send_at__lte=now):
+    # A paused (inactive) newsletter's scheduled issues wait until it is active again.
+    for issue in Issue.objects.filter(state=Issue.State.SCHEDULED, send_at__lte=now, newsletter__active=True):
         if not shown_articles(issue, at=now):
             Issue.objects.filter(pk=issue.pk, state=Issue.State.SCHEDULED).update(
                 state=Issue.State.EMPTY, finished_at=now

@@ -127,7 +127,9 @@ def send_confirmations(now: dt.datetime, *, deadline: float) -> int:
         )
         if not claimed:
             continue
-        subscriber = Subscriber.objects.get(pk=pk)
+        subscriber = Subscriber.objects.filter(pk=pk).first()
+        if subscriber is None:  # erased by an editor since it was claimed
+            continue
         outcome = next(send_messages([confirmation_message(subscriber)]))
         row = Subscriber.objects.filter(pk=pk, confirm_state=Confirm.SENDING)
         if outcome is None:

@@ -23,6 +23,8 @@ from articles.services import article_withdraw
 from newsletters.mail import WireMail, issue_message, prepared_issue_message, render_issue
 from newsletters.models import Delivery, Issue, Newsletter, Subscriber, Subscription, Suppression
 from newsletters.services import (
+    confirm,
+    confirmation_code,
     deliveries_send_again,
     issue_schedule,
     set_articles,
@@ -465,3 +467,29 @@ def test_an_address_the_mailer_cannot_write_is_refused_and_the_others_still_go(s
     assert addresses(smtp) == ["aigul@example.kz"]
     delivery = Delivery.objects.get(subscriber__email="айгуль@пример.kz")
     assert delivery.state == State.PENDING and delivery.claim == "" and "айгуль" in delivery.error
+
+
+def test_a_paused_newsletters_scheduled_issue_waits_until_it_is_active_again(smtp, newsletter):
+    reader(newsletter, "aigul@example.kz")
+    issue = scheduled_issue(newsletter)
+    Newsletter.objects.filter(pk=newsletter.pk).update(active=False)
+    send_newsletters()
+    issue.refresh_from_db()
+    assert issue.state == Issue.State.SCHEDULED and smtp.messages == []
+    Newsletter.objects.filter(pk=newsletter.pk).update(active=True)
+    send_newsletters()
+    assert addresses(smtp) == ["aigul@example.kz"]
+
+
+def test_confirming_again_lifts_an_imported_suppression_but_never_a_complaint(smtp, newsletter):
+    suppress(["imported@example.kz"], reason=Suppression.Reason.IMPORT)
+    suppress(["complained@example.kz"], reason=Suppression.Reason.COMPLAINT)
+    for address in ("imported@example.kz", "complained@example.kz"):
+        subscribe(email=address, newsletters=[newsletter], language="ru")
+    send_newsletters()
+    assert addresses(smtp) == ["imported@example.kz"]  # no confirmation mail to a complaint
+    confirm(code=confirmation_code(Subscriber.objects.get(email="imported@example.kz")))
+    assert list(Suppression.objects.values_list("email", flat=True)) == ["complained@example.kz"]
+    scheduled_issue(newsletter)
+    send_newsletters()
+    assert addresses(smtp).count("imported@example.kz") == 2  # the confirmation, then the issue
