@@ -261,7 +261,15 @@ class Machine:
             "s3", endpoint_url=endpoint, region_name="us-east-1",
             aws_access_key_id=keys["AWS_ACCESS_KEY_ID"], aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"],
         )  # fmt: skip
-        client.create_bucket(Bucket=BUCKET, ACL="public-read")
+        client.create_bucket(Bucket=BUCKET)
+        # Readable by anyone, as docs/deploy.md's bucket policy makes it (objects carry no ACL).
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+            ],
+        }
+        client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
         self.base_env |= keys | {
             "MEDIA_STORAGE_BACKEND": "storages.backends.s3.S3Storage",
             "AWS_STORAGE_BUCKET_NAME": BUCKET,
@@ -270,16 +278,19 @@ class Machine:
             "MEDIA_PUBLIC_URL": f"{endpoint}/{BUCKET}/",
         }
         # django-storages may be installed before the settings read its variables.
-        check = "from django.conf import settings; print(getattr(settings, 'AWS_STORAGE_BUCKET_NAME', None))"
+        check = (
+            "from django.conf import settings; "
+            "print(settings.STORAGES['default'].get('OPTIONS', {}).get('bucket_name'))"
+        )
         env = {**self.base_env, "NEWSROOM_VAR_DIR": str(self.run_dir / "setup")}
         if sh(PYTHON, "manage.py", "shell", "-v0", "-c", check, env=env).strip() != BUCKET:
             for name in ("MEDIA_STORAGE_BACKEND", "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "MEDIA_PUBLIC_URL"):
                 del self.base_env[name]
-            self.s3_note = "skipped: S3 backend not installed (the settings do not read AWS_STORAGE_BUCKET_NAME)"
+            self.s3_note = "skipped: the settings do not put media on S3 (django-storages' options)"
             say(f"Media: each host's own disk ({self.s3_note})")
             return
         self.s3 = True
-        say(f"Media: S3 (moto) at {endpoint}, bucket {BUCKET}, public-read")
+        say(f"Media: S3 (moto) at {endpoint}, bucket {BUCKET}, readable by anyone (a bucket policy)")
 
     def hosts(self) -> None:
         for name, bind in HOSTS.items():
