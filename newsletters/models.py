@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from articles.models import Article
 from newsroom.text import PlainTextMixin
@@ -72,7 +73,7 @@ class Newsletter(PlainTextMixin, models.Model):
         help_text=_("When set, links carry utm_source=newsletter, utm_medium=email and this campaign."),
     )
     active = models.BooleanField(_("active"), default=True, help_text=_("Offered to readers and sent."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("place in a list", "position"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = NewsletterQuerySet.as_manager()
@@ -304,7 +305,7 @@ class Issue(PlainTextMixin, models.Model):
 class IssueArticle(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="items")
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="+")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("place in a list", "position"), default=0)
 
     class Meta:
         verbose_name = _("article")
@@ -313,7 +314,7 @@ class IssueArticle(models.Model):
         constraints = [models.UniqueConstraint(fields=["issue", "article"], name="newsletter_issue_article_once")]
 
     def __str__(self):
-        return str(self.article_id)
+        return self.article.title
 
 
 class Delivery(models.Model):
