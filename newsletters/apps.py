@@ -8,3 +8,10 @@ class NewslettersConfig(AppConfig):
     name = "newsletters"
     verbose_name = _("Newsletters")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from anymail.signals import tracking
+
+        from newsletters.tracking import record_tracking_event
+
+        tracking.connect(record_tracking_event, dispatch_uid="newsletters.tracking")

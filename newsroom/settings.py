@@ -6,6 +6,7 @@ The table of variables is in README.md.
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "live",
     "planning",
     "newsletters",
+    "anymail",
     "demo",
     # django-ninja's own Swagger UI files for the partner API's docs (no CDN).
     "ninja",
@@ -307,6 +309,11 @@ NEWSLETTER_STALE_MARGIN_SECONDS = int(os.environ.get("NEWSLETTER_STALE_MARGIN_SE
 # NEWSLETTER_CONFIRM_INTERVAL_SECONDS, one IP address at most NEWSLETTER_SIGNUPS_PER_IP_HOUR
 # signups an hour. The signup's IP address and browser (the proof of consent) are cleared
 # NEWSLETTER_CONSENT_KEEP_DAYS after the reader left every newsletter.
+# The mail provider's webhooks (django-anymail: /anymail/<provider>/tracking/) put its hard bounces,
+# complaints and unsubscribes on the suppression list. The provider calls them with
+# ANYMAIL_WEBHOOK_SECRET ("user:password") as basic auth; never shown or logged. Unset, nobody can
+# call them: the secret is then one made up at start and known to no one.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", "") or f"off:{secrets.token_urlsafe(32)}"}
 NEWSLETTER_CONFIRM_DAYS = 3
 NEWSLETTER_UNCONFIRMED_DAYS = 7
 NEWSLETTER_CONFIRM_INTERVAL_SECONDS = int(os.environ.get("NEWSLETTER_CONFIRM_INTERVAL_SECONDS", "600"))

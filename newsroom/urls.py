@@ -53,6 +53,10 @@ urlpatterns = [
     path("feeds/all.atom", public_page(atom(AllArticlesFeed)()), name="feed_all_atom"),
 ]
 
+# The mail provider's webhooks: bounces and complaints (newsletters/tracking.py). Only a caller
+# with ANYMAIL_WEBHOOK_SECRET gets in.
+urlpatterns.append(path("anymail/", include("anymail.urls")))
+
 # The public site in Russian at /, in Kazakh at /kk/ and in English at /en/.
 urlpatterns += i18n_patterns(
     path("newsletters/", include("newsletters.urls")),
