@@ -4,7 +4,8 @@
 #   bench/nginx.sh 8768 127.0.0.1:8766
 #   bench/nginx.sh 8768 127.0.0.1:8781,127.0.0.1:8782
 # Static files and media from NEWSROOM_VAR_DIR (default: the project's var/); nginx's pid, logs and
-# temporary files in a directory of their own, removed when nginx stops.
+# temporary files in a directory of their own (NGINX_RUN_DIR, kept; else a new one, removed when
+# nginx stops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -ne 2 ]; then
@@ -17,8 +18,14 @@ servers=""
 IFS=, read -ra upstreams <<< "$2"
 for address in "${upstreams[@]}"; do servers="$servers server $address;"; done
 var=$(realpath "${NEWSROOM_VAR_DIR:-var}")
-run=$(mktemp -d -t newsroom-nginx-XXXXXX)
-trap 'rm -rf "$run"' EXIT
+if [ -n "${NGINX_RUN_DIR:-}" ]; then
+  run=$(realpath "$NGINX_RUN_DIR")
+  remove=""
+else
+  run=$(mktemp -d -t newsroom-nginx-XXXXXX)
+  remove="$run"
+fi
+trap 'rm -rf $remove' EXIT
 mkdir -p "$var/nginx-cache"
 sed -e "s|@LISTEN@|127.0.0.1:$port|" -e "s|@UPSTREAM_SERVERS@|$servers|" \
     -e "s|@VAR_DIR@|$var|g" -e "s|@RUN_DIR@|$run|g" deploy/nginx.conf > "$run/nginx.conf"
@@ -28,5 +35,5 @@ directives="daemon off;"
 nginx -c "$run/nginx.conf" -g "$directives" -t -q
 nginx -c "$run/nginx.conf" -g "$directives" &
 pid=$!
-trap 'kill -QUIT $pid 2>/dev/null; wait $pid; rm -rf "$run"' EXIT INT TERM
+trap 'kill -QUIT $pid 2>/dev/null; wait $pid; rm -rf $remove' EXIT INT TERM
 wait $pid

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from articles.models import Article
+from tests.conftest import wait_for
 from tests.e2e.conftest import free_port
 from tests.reading import BEACON
 
@@ -37,14 +38,17 @@ def fetch(url, *, method="GET", headers=None):
 
 
 @pytest.fixture
-def nginx(site_server, var_dir):
-    """bench/nginx.sh on a free port in front of the test's gunicorn; its address."""
+def nginx(site_server, var_dir, tmp_path):
+    """bench/nginx.sh on a free port in front of the test's gunicorn, its logs in tmp_path/nginx;
+    its address."""
     port = free_port()
     upstream = site_server.url.removeprefix("http://")
+    run_dir = tmp_path / "nginx"
+    run_dir.mkdir()
     process = subprocess.Popen(
         ["bench/nginx.sh", str(port), upstream],
         cwd=ROOT,
-        env={**os.environ, "NEWSROOM_VAR_DIR": str(var_dir)},
+        env={**os.environ, "NEWSROOM_VAR_DIR": str(var_dir), "NGINX_RUN_DIR": str(run_dir)},
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -94,3 +98,15 @@ def test_readers_pages_come_from_nginx_and_every_beacon_counts_once(nginx, demo_
     assert fetch(f"{nginx}{beacon}?t={token}", method="POST")[0] == 204
     assert fetch(f"{nginx}{beacon}", method="POST")[0] == 400
     assert Article.objects.get(pk=article.pk).view_count == before + 41
+
+
+def test_the_access_log_hides_the_secret_part_of_readers_own_links(nginx, tmp_path):
+    token = secrets.token_urlsafe(32)
+    for path in (f"/newsletters/preferences/{token}/", f"/kk/newsletters/unsubscribe/{token}/7/"):
+        fetch(nginx + path, headers={"Referer": f"https://dknews.kz/en/preview/{token}/"})
+    log = tmp_path / "nginx" / "access.log"
+    wait_for(lambda: log.exists() and "unsubscribe" in log.read_text(), timeout=15, what="nginx's log line")
+    text = log.read_text()
+    assert token not in text
+    assert '"GET /kk/newsletters/unsubscribe/[hidden]/7/ HTTP/1.1"' in text
+    assert '"https://dknews.kz/en/preview/[hidden]/"' in text
