@@ -52,13 +52,13 @@ from distribution import telegram
 from distribution.models import Delivery, TelegramChannel, TelegramFollowUp, TelegramPost
 from distribution.telegram import Answer, Result
 from live.models import Entry
+from newsroom.backoff import doubling
 from newsroom.media import storage_errors
 
 log = logging.getLogger("distribution")
 
 BATCH = 50  # follow-ups planned per run at most (posts: four times as many per channel)
-BACKOFF_SECONDS = 5  # after the first certain failure; doubling, at most BACKOFF_MAX_SECONDS
-BACKOFF_MAX_SECONDS = 300
+backoff = doubling(first=5, longest=300)  # seconds after each certain failure
 NO_SITE_WAIT_SECONDS = 60  # a planned post whose site address has since gone waits this long
 FOLLOW_UP_DAYS = 7  # a change this long after the article's last significant update is not chased
 State = Delivery.State
@@ -76,10 +76,6 @@ def deliver_telegram() -> str:
     planned = plan_posts()
     follow_ups = plan_follow_ups()
     return f"{planned} posts and {follow_ups} follow-ups planned, {lost} lost"
-
-
-def backoff(attempts: int) -> int:
-    return min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
 
 
 # -- Planning (the periodic job) ----------------------------------------------------------------

@@ -36,6 +36,7 @@ from django.utils.crypto import get_random_string
 from newsletters.mail import confirmation_message, prepared_issue_message, render_issue
 from newsletters.models import Delivery, Issue, Subscriber, Subscription, Suppression
 from newsletters.services import forget_consent_proof, forget_unconfirmed, plan_scheduled_issues, start_due_issues
+from newsroom.backoff import doubling
 from newsroom.mail import Refused, Unknown, mail_timeout, send_messages
 
 log = logging.getLogger("newsletters")
@@ -43,8 +44,7 @@ State = Delivery.State
 Confirm = Subscriber.ConfirmState
 
 BATCH = 100
-BACKOFF_SECONDS = 60
-BACKOFF_MAX_SECONDS = 3600
+backoff = doubling(first=60, longest=3600)  # seconds after each certain failure
 
 
 def send_newsletters() -> str:
@@ -66,10 +66,6 @@ def send_newsletters() -> str:
         f"{confirmations} confirmations; {built} built, {started} started, {finished} finished; "
         f"mails: {done}; {lost} lost"
     )
-
-
-def backoff(attempts: int) -> int:
-    return min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
 
 
 # How many exchanges with the mail server, each up to its timeout, a batch may wait for beyond

@@ -33,14 +33,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agencies.models import Agency
+from newsroom.backoff import doubling
 from newsroom.mail import Refused, Unknown, deliver, mail_timeout
 from planning.models import NotificationRecipient, NotificationSettings
 
 log = logging.getLogger("planning")
 Email = NotificationRecipient.Email
 
-BACKOFF_SECONDS = 60
-BACKOFF_MAX_SECONDS = 3600
+backoff = doubling(first=60, longest=3600)  # seconds after each certain failure
 BATCH = 200  # copies (or people, for digests) a run sends at most; the next run goes on
 
 
@@ -128,10 +128,6 @@ def _send(copies: list[NotificationRecipient], user, *, waiting: str, digest: bo
         return "unknown"
     rows.update(email=Email.SENT, email_sent_at=timezone.now(), email_error="")
     return "sent"
-
-
-def backoff(attempts: int) -> int:
-    return min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
 
 
 # -- Writing ------------------------------------------------------------------------------------------
